@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef FUNNEL_EVENT_HEADER_H
+#define FUNNEL_EVENT_HEADER_H
+
+/*
+ * Every record in the ring buffer starts with struct event_header. The Java decoder
+ * (dev.funnel.collector.event.RecordLayout) mirrors these structs, and RecordLayoutTest
+ * compares it against the BTF of the built funnel.bpf.o, so a change here fails the build
+ * until Java follows.
+ *
+ * Units: every *_ns field is CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns), which the
+ * collector converts to wall-clock time with the boot offset.
+ */
+
+enum funnel_event_type {
+	FUNNEL_EV_FORK = 1,         /* struct fork_event */
+	FUNNEL_EV_EXEC = 2,         /* struct exec_event */
+	FUNNEL_EV_EXIT = 3,         /* struct exit_event */
+	FUNNEL_EV_BURST = 4,        /* struct burst_event: aggregated counts of a hot key */
+	FUNNEL_EV_SLOW_REQUEST = 5, /* struct slow_request_event */
+	FUNNEL_EV_PROBE = 6,        /* struct event_header only: benchmark/test probe */
+	FUNNEL_EV_TYPE_MAX = 7,
+};
+
+#define FUNNEL_COMM_LEN 16
+
+/* 64 bytes. Describes the task that was current when the event happened. */
+struct event_header {
+	__u64 ts_ns;     /* when the event happened */
+	__u64 start_ns;  /* start of the process (group leader); (pid, start_ns) survives PID reuse */
+	__u64 cgroup_id; /* cgroup v2 id: the inode number of the cgroup's directory */
+	__u32 type;      /* enum funnel_event_type */
+	__u32 pid;       /* thread group id: what user space calls the PID */
+	__u32 tid;       /* thread id */
+	__u32 ppid;      /* real parent's thread group id */
+	__u32 uid;       /* real uid */
+	__u32 reserved;  /* zero */
+	char comm[FUNNEL_COMM_LEN];
+};
+
+#endif /* FUNNEL_EVENT_HEADER_H */

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef FUNNEL_H
+#define FUNNEL_H
+/*
+ * What every Funnel BPF program shares: the ring buffer, the loss counters, the load-time
+ * knobs, and the helpers that reserve, fill and submit records.
+ *
+ * The maps are defined __weak here, so each *.bpf.c can include this header and the BPF
+ * linker (bpftool gen object) merges them into one map each in funnel.bpf.o.
+ * The knobs are const volatile globals defined in config.bpf.c; the collector sets them by
+ * name before load (BpfObject.setConstant), so the verifier sees them as constants.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "event_header.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
+
+/* Load-time knobs shared by several programs (defaults in config.bpf.c). */
+extern const volatile __u32 ignore_tgid;  /* the collector itself: never observe our own work */
+extern const volatile __u64 wakeup_bytes; /* wake the consumer once this much data is pending */
+extern const volatile __u64 bucket_ns;    /* length of a burst counting bucket */
+extern const volatile __u64 flush_ns;     /* a hot key's pending counts are emitted this often */
+
+/* The one ring buffer every record goes through. Size set by the collector before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps") __weak;
+
+/*
+ * Loss accounting, per CPU so counting never contends: index = type * EMIT_STAT_MAX + stat.
+ * Invariant the collector relies on: for every type, ATTEMPTS = records that reached the
+ * ring + DROPS.
+ */
+enum emit_stat {
+	EMIT_STAT_ATTEMPTS = 0,       /* records the kernel tried to reserve */
+	EMIT_STAT_DROPS = 1,          /* reserve failed: the ring was full */
+	EMIT_STAT_DROPPED_EVENTS = 2, /* events inside the dropped records (a burst holds many) */
+	EMIT_STAT_UNTRACKED = 3,      /* events not counted: the burst map had no room */
+	EMIT_STAT_MAX = 4,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FUNNEL_EV_TYPE_MAX * EMIT_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} emit_stats SEC(".maps") __weak;
+
+static __always_inline void stat_add(__u32 type, __u32 stat, __u64 n)
+{
+	__u32 idx = type * EMIT_STAT_MAX + stat;
+	__u64 *v = bpf_map_lookup_elem(&emit_stats, &idx);
+
+	if (v)
+		*v += n; /* per-CPU slot: no other writer */
+}
+
+/* Reserve a record, counting the attempt and, when the ring is full, the drop. */
+static __always_inline void *emit_reserve(__u32 type, __u64 size, __u32 events_inside)
+{
+	void *rec;
+
+	stat_add(type, EMIT_STAT_ATTEMPTS, 1);
+	rec = bpf_ringbuf_reserve(&events, size, 0);
+	if (!rec) {
+		stat_add(type, EMIT_STAT_DROPS, 1);
+		stat_add(type, EMIT_STAT_DROPPED_EVENTS, events_inside);
+	}
+	return rec;
+}
+
+/*
+ * Submit without waking the consumer unless enough data is pending: one wake-up per batch,
+ * not per record. The consumer also polls with a bounded timeout, which caps latency.
+ */
+static __always_inline void emit_submit(void *rec)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(rec, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline bool is_ignored(__u32 tgid)
+{
+	return tgid == ignore_tgid;
+}
+
+/* Fill the header from the current task. */
+static __always_inline void fill_header(struct event_header *h, __u32 type, __u64 now)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	h->ts_ns = now;
+	h->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->type = type;
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = (__u32)bpf_get_current_uid_gid();
+	h->reserved = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+#endif /* FUNNEL_H */

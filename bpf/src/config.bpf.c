@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Defaults of the knobs every program shares (declared extern in funnel.h). The collector
+ * overrides them by name before load; see dev.funnel.collector.bpf.KernelConfig.
+ */
+#include "funnel.h"
+
+const volatile __u32 ignore_tgid = 0;
+const volatile __u64 wakeup_bytes = 64 * 1024;
+const volatile __u64 bucket_ns = 1000000000ULL;
+const volatile __u64 flush_ns = 1000000000ULL;
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * fd-open bursts: successful opens counted per process and bucket in the kernel; only a
+ * process that passes fd_pre_threshold opens in one bucket produces (aggregated) records.
+ */
+#include "funnel.h"
+#include "burst.h"
+
+/* Opens per process and bucket before its counts leave the kernel. */
+const volatile __u32 fd_pre_threshold = 64;
+
+static __always_inline int count_open(long ret)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct burst_key key = { .tgid = tgid, .kind = BURST_FD_OPEN };
+
+	if (ret < 0 || is_ignored(tgid))
+		return 0;
+	burst_count(&key, fd_pre_threshold, false, 0);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int count_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return count_open(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int count_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return count_open(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int count_open_legacy(struct trace_event_raw_sys_exit *ctx)
+{
+	return count_open(ctx->ret);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
