@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * JNI shim over libbpf for dev.funnel.collector.bpf.NativeBpf. Thin on purpose: it opens,
+ * configures, loads and attaches a BPF object, and drains its ring buffer into a direct
+ * ByteBuffer owned by the Java caller. One JNI call moves a whole batch; nothing calls back
+ * into Java and no Java object is built here except exceptions and small arrays.
+ *
+ * Threading: a handle may be used from several Java threads, but never concurrently with
+ * close(), and drain() from one thread at a time (the Java side guarantees both).
+ *
+ * Drain buffer format (little-endian, as the CPU writes it), repeated:
+ *   u32 length of the record; u32 zero; record bytes; zero padding to a multiple of 8.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <jni.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define SLOT_HEADER 8
+#define ALIGN8(n) (((n) + 7u) & ~7u)
+
+struct drain_ctx {
+	unsigned char *dst;
+	size_t capacity;
+	size_t used;
+	size_t stop_at;      /* stop once used passes this: a largest record must still fit */
+	int full;            /* the buffer filled up: more records may be pending */
+	long long oversize;  /* records larger than the space left (never expected) */
+};
+
+struct handle {
+	struct bpf_object *obj;
+	void *image;         /* libbpf reads the ELF in place: keep it until close */
+	struct ring_buffer *ring;
+	struct bpf_link **links;
+	int n_links;
+	struct drain_ctx drain;
+};
+
+/* libbpf's warnings and errors of the current call, attached to the exception message. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_buf[16384];
+static size_t log_len;
+
+static int capture_log(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	pthread_mutex_lock(&log_lock);
+	if (log_len < sizeof(log_buf) - 1) {
+		int n = vsnprintf(log_buf + log_len, sizeof(log_buf) - log_len, fmt, args);
+		if (n > 0)
+			log_len += (size_t)n < sizeof(log_buf) - log_len ? (size_t)n : sizeof(log_buf) - 1 - log_len;
+	}
+	pthread_mutex_unlock(&log_lock);
+	return 0;
+}
+
+static void log_reset(void)
+{
+	pthread_mutex_lock(&log_lock);
+	log_len = 0;
+	log_buf[0] = 0;
+	pthread_mutex_unlock(&log_lock);
+}
+
+/* Throws BpfException("what: strerror (errno N)\n<libbpf log>"). err is a positive errno. */
+static void throw_bpf(JNIEnv *env, int err, const char *fmt, ...)
+{
+	char msg[sizeof(log_buf) + 512];
+	size_t n;
+	va_list args;
+	jclass cls;
+
+	va_start(args, fmt);
+	n = vsnprintf(msg, 512, fmt, args);
+	va_end(args);
+	if (n >= 512)
+		n = 511;
+	if (err)
+		n += snprintf(msg + n, sizeof(msg) - n, ": %s (errno %d)", strerror(err), err);
+	pthread_mutex_lock(&log_lock);
+	if (log_len)
+		snprintf(msg + n, sizeof(msg) - n, "\n%s", log_buf);
+	pthread_mutex_unlock(&log_lock);
+	cls = (*env)->FindClass(env, "dev/funnel/collector/bpf/BpfException");
+	if (cls)
+		(*env)->ThrowNew(env, cls, msg);
+}
+
+static struct handle *H(jlong h)
+{
+	return (struct handle *)(intptr_t)h;
+}
+
+/* Java string as modified UTF-8; NULL (with an exception pending) when out of memory. */
+static const char *utf(JNIEnv *env, jstring s)
+{
+	return (*env)->GetStringUTFChars(env, s, NULL);
+}
+
+static void release(JNIEnv *env, jstring s, const char *chars)
+{
+	(*env)->ReleaseStringUTFChars(env, s, chars);
+}
+
+static jlong JNICALL nb_open(JNIEnv *env, jclass cls, jbyteArray image, jstring jname)
+{
+	jsize len = (*env)->GetArrayLength(env, image);
+	struct handle *h = calloc(1, sizeof(*h));
+	long err;
+
+	if (!h || !(h->image = malloc(len))) {
+		free(h);
+		throw_bpf(env, ENOMEM, "open");
+		return 0;
+	}
+	(*env)->GetByteArrayRegion(env, image, 0, len, h->image);
+	log_reset();
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return 0;
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
+	h->obj = bpf_object__open_mem(h->image, len, &opts);
+	release(env, jname, name);
+	err = libbpf_get_error(h->obj);
+	if (!h->obj || err) {
+		throw_bpf(env, (int)-err, "open BPF object");
+		free(h->image);
+		free(h);
+		return 0;
+	}
+	return (jlong)(intptr_t)h;
+}
+
+/* The object's .rodata map (libbpf names it "<object>.rodata"). */
+static struct bpf_map *rodata_map(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *name = bpf_map__name(map);
+		size_t n = strlen(name);
+		if (n >= 7 && !strcmp(name + n - 7, ".rodata"))
+			return map;
+	}
+	return NULL;
+}
+
+/* Offset and size of a .rodata global, from the object's BTF; -ENOENT when absent. */
+static int rodata_var(struct bpf_object *obj, const char *name, size_t *offset, size_t *size)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	int id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -ENOENT;
+
+	if (id < 0)
+		return -ENOENT;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+		if (!strcmp(btf__name_by_offset(btf, var->name_off), name)) {
+			*offset = vs->offset;
+			*size = vs->size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Sets a const volatile global before load: copy .rodata, patch the variable, set it back. */
+static void JNICALL nb_set_constant(JNIEnv *env, jclass cls, jlong h, jstring jname, jbyteArray value)
+{
+	struct bpf_map *map = rodata_map(H(h)->obj);
+	jsize len = (*env)->GetArrayLength(env, value);
+	size_t offset = 0, size = 0, map_size = 0;
+	const char *name = utf(env, jname);
+	const void *current;
+	char *copy = NULL;
+	int err;
+
+	if (!name)
+		return;
+	current = map ? bpf_map__initial_value(map, &map_size) : NULL;
+	err = current ? rodata_var(H(h)->obj, name, &offset, &size) : -ENOENT;
+	if (err || offset + size > map_size) {
+		throw_bpf(env, ENOENT, "no constant '%s' in the BPF object", name);
+	} else if (size != (size_t)len) {
+		throw_bpf(env, EINVAL, "constant '%s' is %zu bytes, not %d", name, size, len);
+	} else if (!(copy = malloc(map_size))) {
+		throw_bpf(env, ENOMEM, "set constant '%s'", name);
+	} else {
+		memcpy(copy, current, map_size);
+		(*env)->GetByteArrayRegion(env, value, 0, len, (jbyte *)(copy + offset));
+		err = bpf_map__set_initial_value(map, copy, map_size);
+		if (err)
+			throw_bpf(env, -err, "set constant '%s'", name);
+	}
+	free(copy);
+	release(env, jname, name);
+}
+
+static void JNICALL nb_set_map_size(JNIEnv *env, jclass cls, jlong h, jstring jname, jint entries)
+{
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return;
+	struct bpf_map *map = bpf_object__find_map_by_name(H(h)->obj, name);
+	int err = map ? bpf_map__set_max_entries(map, entries) : -ENOENT;
+	if (err)
+		throw_bpf(env, -err, "set max_entries of map '%s' to %d", name, entries);
+	release(env, jname, name);
+}
+
+static void JNICALL nb_set_autoload(JNIEnv *env, jclass cls, jlong h, jstring jname, jboolean on)
+{
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return;
+	struct bpf_program *prog = bpf_object__find_program_by_name(H(h)->obj, name);
+	int err = prog ? bpf_program__set_autoload(prog, on) : -ENOENT;
+	if (err)
+		throw_bpf(env, -err, "set autoload of program '%s'", name);
+	release(env, jname, name);
+}
+
+static jobjectArray JNICALL nb_programs(JNIEnv *env, jclass cls, jlong h)
+{
+	struct bpf_program *prog;
+	jobjectArray out;
+	int n = 0, i = 0;
+
+	bpf_object__for_each_program(prog, H(h)->obj)
+		n++;
+	out = (*env)->NewObjectArray(env, n, (*env)->FindClass(env, "java/lang/String"), NULL);
+	if (!out)
+		return NULL;
+	bpf_object__for_each_program(prog, H(h)->obj) {
+		char desc[256];
+		snprintf(desc, sizeof(desc), "%s %s", bpf_program__name(prog), bpf_program__section_name(prog));
+		(*env)->SetObjectArrayElement(env, out, i++, (*env)->NewStringUTF(env, desc));
+	}
+	return out;
+}
+
+static void JNICALL nb_load(JNIEnv *env, jclass cls, jlong h)
+{
+	int err;
+
+	log_reset();
+	err = bpf_object__load(H(h)->obj);
+	if (err)
+		throw_bpf(env, -err, "load BPF object");
+}
+
+static void JNICALL nb_attach(JNIEnv *env, jclass cls, jlong h, jstring jname)
+{
+	struct handle *hd = H(h);
+
+	log_reset();
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return;
+	struct bpf_program *prog = bpf_object__find_program_by_name(hd->obj, name);
+	struct bpf_link *link = prog ? bpf_program__attach(prog) : NULL;
+	long err = prog ? libbpf_get_error(link) : -ENOENT;
+	struct bpf_link **grown;
+	if (!link || err) {
+		throw_bpf(env, (int)-err, "attach program '%s'", name);
+	} else if (!(grown = realloc(hd->links, (hd->n_links + 1) * sizeof(*grown)))) {
+		bpf_link__destroy(link);
+		throw_bpf(env, ENOMEM, "attach program '%s'", name);
+	} else {
+		hd->links = grown;
+		hd->links[hd->n_links++] = link;
+	}
+	release(env, jname, name);
+}
+
+/* Copies one record into the caller's buffer. Called by libbpf after it has already moved
+ * the consumer position past the record, so a record is copied or counted, never skipped. */
+static int copy_record(void *vctx, void *data, size_t len)
+{
+	struct drain_ctx *ctx = vctx;
+	size_t slot = SLOT_HEADER + ALIGN8(len);
+	unsigned char *p;
+
+	if (ctx->used + slot > ctx->capacity) {
+		ctx->oversize++;
+		ctx->full = 1;
+		return -ENOSPC;
+	}
+	p = ctx->dst + ctx->used;
+	*(unsigned int *)p = (unsigned int)len;
+	*(unsigned int *)(p + 4) = 0;
+	memcpy(p + SLOT_HEADER, data, len);
+	memset(p + SLOT_HEADER + len, 0, ALIGN8(len) - len);
+	ctx->used += slot;
+	if (ctx->used > ctx->stop_at) {
+		ctx->full = 1;
+		return -ENOSPC; /* stop before the next record could be consumed without room */
+	}
+	return 0;
+}
+
+static void JNICALL nb_open_ring(JNIEnv *env, jclass cls, jlong h, jstring jname)
+{
+	struct handle *hd = H(h);
+
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return;
+	struct bpf_map *map = bpf_object__find_map_by_name(hd->obj, name);
+	int fd = map ? bpf_map__fd(map) : -ENOENT;
+	if (fd < 0) {
+		throw_bpf(env, -fd, "ring buffer map '%s'", name);
+	} else {
+		hd->ring = ring_buffer__new(fd, copy_record, &hd->drain, NULL);
+		if (!hd->ring)
+			throw_bpf(env, errno, "open ring buffer '%s'", name);
+	}
+	release(env, jname, name);
+}
+
+/*
+ * Moves pending records into dst (direct buffer). Waits up to timeout_ms only when nothing
+ * is pending: the BPF side wakes us only once enough data has accumulated, so after the
+ * timeout we consume whatever sits below that mark. Returns the bytes written; the buffer is
+ * full (call again at once) when fewer than max_record + 8 bytes are left.
+ */
+static jint JNICALL nb_drain(JNIEnv *env, jclass cls, jlong h, jobject dst, jint timeout_ms, jint max_record)
+{
+	struct handle *hd = H(h);
+	struct drain_ctx *ctx = &hd->drain;
+	jlong cap = (*env)->GetDirectBufferCapacity(env, dst);
+	int n;
+
+	ctx->dst = (*env)->GetDirectBufferAddress(env, dst);
+	if (!ctx->dst || max_record <= 0 || cap < (jlong)(SLOT_HEADER + ALIGN8((size_t)max_record)) ||
+	    !hd->ring) {
+		throw_bpf(env, EINVAL, "drain needs an open ring and a direct buffer of at least %d bytes",
+			  SLOT_HEADER + ALIGN8(max_record));
+		return -1;
+	}
+	ctx->capacity = cap;
+	ctx->stop_at = cap - SLOT_HEADER - ALIGN8((size_t)max_record);
+	ctx->used = 0;
+	ctx->full = 0;
+
+	n = ring_buffer__consume(hd->ring);
+	if (n == 0 && timeout_ms > 0) {
+		n = ring_buffer__poll(hd->ring, timeout_ms);
+		if (n >= 0 && !ctx->full)
+			n = ring_buffer__consume(hd->ring);
+	}
+	if (n < 0 && !ctx->full && n != -EINTR) {
+		throw_bpf(env, -n, "drain ring buffer");
+		return -1;
+	}
+	return (jint)ctx->used;
+}
+
+static jlong JNICALL nb_oversize(JNIEnv *env, jclass cls, jlong h)
+{
+	return H(h)->drain.oversize;
+}
+
+/* Sums a per-CPU array of u64 over CPUs: one value per key. */
+static jlongArray JNICALL nb_sum_per_cpu(JNIEnv *env, jclass cls, jlong h, jstring jname)
+{
+	jlongArray out = NULL;
+
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return NULL;
+	struct bpf_map *map = bpf_object__find_map_by_name(H(h)->obj, name);
+	int ncpu = libbpf_num_possible_cpus();
+	__u32 entries = map ? bpf_map__max_entries(map) : 0, key;
+	__u64 *vals = ncpu > 0 ? calloc(ncpu, sizeof(__u64)) : NULL;
+	jlong *sums = calloc(entries ? entries : 1, sizeof(jlong));
+	if (!map || bpf_map__type(map) != BPF_MAP_TYPE_PERCPU_ARRAY || !vals || !sums) {
+		throw_bpf(env, map ? EINVAL : ENOENT, "per-CPU array '%s'", name);
+	} else {
+		for (key = 0; key < entries; key++) {
+			if (bpf_map_lookup_elem(bpf_map__fd(map), &key, vals) == 0)
+				for (int c = 0; c < ncpu; c++)
+					sums[key] += (jlong)vals[c];
+		}
+		out = (*env)->NewLongArray(env, entries);
+		if (out)
+			(*env)->SetLongArrayRegion(env, out, 0, entries, sums);
+	}
+	free(vals);
+	free(sums);
+	release(env, jname, name);
+	return out;
+}
+
+/* Runs a loaded program once with BPF_PROG_TEST_RUN (used for SEC("syscall") programs). */
+static jint JNICALL nb_run_program(JNIEnv *env, jclass cls, jlong h, jstring jname)
+{
+	jint ret = -1;
+
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return -1;
+	struct bpf_program *prog = bpf_object__find_program_by_name(H(h)->obj, name);
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int err = prog ? bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) : -ENOENT;
+	if (err)
+		throw_bpf(env, err < 0 ? -err : errno, "run program '%s'", name);
+	else
+		ret = (jint)opts.retval;
+	release(env, jname, name);
+	return ret;
+}
+
+/* "sizeof N" then "member offset size" for every member of a struct in the object's BTF. */
+static jobjectArray JNICALL nb_struct_layout(JNIEnv *env, jclass cls, jlong h, jstring jname)
+{
+	jobjectArray out = NULL;
+
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return NULL;
+	struct btf *btf = bpf_object__btf(H(h)->obj);
+	int id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT) : -ENOENT;
+	if (id < 0) {
+		throw_bpf(env, ENOENT, "no struct '%s' in the object's BTF", name);
+	} else {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_member *m = btf_members(t);
+		char line[256];
+		int n = btf_vlen(t);
+		out = (*env)->NewObjectArray(env, n + 1, (*env)->FindClass(env, "java/lang/String"), NULL);
+		snprintf(line, sizeof(line), "sizeof %u", t->size);
+		if (out)
+			(*env)->SetObjectArrayElement(env, out, 0, (*env)->NewStringUTF(env, line));
+		for (int i = 0; out && i < n; i++, m++) {
+			snprintf(line, sizeof(line), "%s %u %lld", btf__name_by_offset(btf, m->name_off),
+				 btf_member_bit_offset(t, i) / 8, (long long)btf__resolve_size(btf, m->type));
+			(*env)->SetObjectArrayElement(env, out, i + 1, (*env)->NewStringUTF(env, line));
+		}
+	}
+	release(env, jname, name);
+	return out;
+}
+
+/* CLOCK_REALTIME - CLOCK_BOOTTIME in ns, from the tightest of a few bracketing reads. */
+static jlong JNICALL nb_boot_offset(JNIEnv *env, jclass cls)
+{
+	long long best_gap = -1, offset = 0;
+
+	for (int i = 0; i < 5; i++) {
+		struct timespec r1, b, r2;
+		clock_gettime(CLOCK_REALTIME, &r1);
+		clock_gettime(CLOCK_BOOTTIME, &b);
+		clock_gettime(CLOCK_REALTIME, &r2);
+		long long t1 = r1.tv_sec * 1000000000LL + r1.tv_nsec;
+		long long t2 = r2.tv_sec * 1000000000LL + r2.tv_nsec;
+		long long tb = b.tv_sec * 1000000000LL + b.tv_nsec;
+		if (best_gap < 0 || t2 - t1 < best_gap) {
+			best_gap = t2 - t1;
+			offset = t1 + (t2 - t1) / 2 - tb;
+		}
+	}
+	return offset;
+}
+
+static jlong JNICALL nb_boot_now(JNIEnv *env, jclass cls)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_BOOTTIME, &b);
+	return b.tv_sec * 1000000000LL + b.tv_nsec;
+}
+
+static void JNICALL nb_mount_tracefs(JNIEnv *env, jclass cls, jstring jtarget)
+{
+	const char *target = utf(env, jtarget);
+
+	if (!target)
+		return;
+	if (mount("tracefs", target, "tracefs", 0, NULL))
+		throw_bpf(env, errno, "mount tracefs on %s", target);
+	release(env, jtarget, target);
+}
+
+static jstring JNICALL nb_libbpf_version(JNIEnv *env, jclass cls)
+{
+	return (*env)->NewStringUTF(env, libbpf_version_string());
+}
+
+/* Detaches every attached program; maps stay readable. Programs already running finish first. */
+static void JNICALL nb_detach(JNIEnv *env, jclass cls, jlong h)
+{
+	struct handle *hd = H(h);
+
+	for (int i = 0; i < hd->n_links; i++)
+		bpf_link__destroy(hd->links[i]);
+	free(hd->links);
+	hd->links = NULL;
+	hd->n_links = 0;
+}
+
+static void JNICALL nb_close(JNIEnv *env, jclass cls, jlong h)
+{
+	struct handle *hd = H(h);
+
+	if (!hd)
+		return;
+	nb_detach(env, cls, h);
+	ring_buffer__free(hd->ring);
+	bpf_object__close(hd->obj);
+	free(hd->image);
+	free(hd);
+}
+
+static const JNINativeMethod methods[] = {
+	{ "open", "([BLjava/lang/String;)J", (void *)nb_open },
+	{ "setConstant", "(JLjava/lang/String;[B)V", (void *)nb_set_constant },
+	{ "setMapSize", "(JLjava/lang/String;I)V", (void *)nb_set_map_size },
+	{ "setAutoload", "(JLjava/lang/String;Z)V", (void *)nb_set_autoload },
+	{ "programs", "(J)[Ljava/lang/String;", (void *)nb_programs },
+	{ "load", "(J)V", (void *)nb_load },
+	{ "attach", "(JLjava/lang/String;)V", (void *)nb_attach },
+	{ "openRing", "(JLjava/lang/String;)V", (void *)nb_open_ring },
+	{ "drain", "(JLjava/nio/ByteBuffer;II)I", (void *)nb_drain },
+	{ "oversizeRecords", "(J)J", (void *)nb_oversize },
+	{ "sumPerCpu", "(JLjava/lang/String;)[J", (void *)nb_sum_per_cpu },
+	{ "runProgram", "(JLjava/lang/String;)I", (void *)nb_run_program },
+	{ "structLayout", "(JLjava/lang/String;)[Ljava/lang/String;", (void *)nb_struct_layout },
+	{ "bootClockOffsetNs", "()J", (void *)nb_boot_offset },
+	{ "bootClockNowNs", "()J", (void *)nb_boot_now },
+	{ "mountTracefs", "(Ljava/lang/String;)V", (void *)nb_mount_tracefs },
+	{ "libbpfVersion", "()Ljava/lang/String;", (void *)nb_libbpf_version },
+	{ "detach", "(J)V", (void *)nb_detach },
+	{ "close", "(J)V", (void *)nb_close },
+};
+
+EXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+	JNIEnv *env;
+	jclass cls;
+
+	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+		return JNI_ERR;
+	cls = (*env)->FindClass(env, "dev/funnel/collector/bpf/NativeBpf");
+	if (!cls || (*env)->RegisterNatives(env, cls, methods, sizeof(methods) / sizeof(methods[0])))
+		return JNI_ERR;
+	libbpf_set_print(capture_log);
+	return JNI_VERSION_1_8;
+}

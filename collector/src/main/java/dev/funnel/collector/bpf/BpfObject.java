@@ -1,0 +1,136 @@
+package dev.funnel.collector.bpf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One BPF object (funnel.bpf.o) through its life: open, set constants, load, attach, drain,
+ * read counters, close. Closing detaches every program.
+ *
+ * <p>Threading: configure, load and attach from one thread; afterwards {@link #drain} and
+ * {@link #run} belong to the drain thread, and counters may be read from any thread, but
+ * {@link #close} only once no other call is in flight.
+ */
+public final class BpfObject implements AutoCloseable {
+    /** The object built by the bpf module, embedded in the jar. */
+    public static final String EMBEDDED = "/dev/funnel/bpf/funnel.bpf.o";
+
+    private long handle;
+
+    private BpfObject(long handle) {
+        this.handle = handle;
+    }
+
+    /** Opens (parses, does not load) the embedded object. Needs the native library only. */
+    public static BpfObject openEmbedded() {
+        NativeLoader.ensureLoaded();
+        try (InputStream in = BpfObject.class.getResourceAsStream(EMBEDDED)) {
+            if (in == null) {
+                throw new BpfException("funnel.bpf.o is not on the classpath at " + EMBEDDED);
+            }
+            return new BpfObject(NativeBpf.open(in.readAllBytes(), "funnel"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A program of the object: its name and ELF section (e.g. tp_btf/sched_process_fork). */
+    public record Program(String name, String section) {
+        public boolean attachable() {
+            return !section.equals("syscall");
+        }
+    }
+
+    public List<Program> programs() {
+        List<Program> out = new ArrayList<>();
+        for (String p : NativeBpf.programs(handle())) {
+            int sp = p.indexOf(' ');
+            out.add(new Program(p.substring(0, sp), p.substring(sp + 1)));
+        }
+        return out;
+    }
+
+    public void setU32(String constant, int value) {
+        NativeBpf.setConstant(handle(), constant, le(4).putInt(value).array());
+    }
+
+    public void setU64(String constant, long value) {
+        NativeBpf.setConstant(handle(), constant, le(8).putLong(value).array());
+    }
+
+    public void setMapSize(String map, int maxEntries) {
+        NativeBpf.setMapSize(handle(), map, maxEntries);
+    }
+
+    public void setAutoload(String program, boolean autoload) {
+        NativeBpf.setAutoload(handle(), program, autoload);
+    }
+
+    public void load() {
+        NativeBpf.load(handle());
+    }
+
+    public void attach(String program) {
+        NativeBpf.attach(handle(), program);
+    }
+
+    /** Detaches every program: no new records; what is in the ring can still be drained. */
+    public void detach() {
+        NativeBpf.detach(handle());
+    }
+
+    public void openRing(String map) {
+        NativeBpf.openRing(handle(), map);
+    }
+
+    /** See {@link NativeBpf#drain}; the buffer must be direct and is written from position 0. */
+    public int drain(ByteBuffer direct, int timeoutMs, int maxRecordBytes) {
+        return NativeBpf.drain(handle(), direct, timeoutMs, maxRecordBytes);
+    }
+
+    public long oversizeRecords() {
+        return NativeBpf.oversizeRecords(handle());
+    }
+
+    public long[] sumPerCpu(String map) {
+        return NativeBpf.sumPerCpu(handle(), map);
+    }
+
+    public int run(String program) {
+        return NativeBpf.runProgram(handle(), program);
+    }
+
+    /** A struct's layout from the object's BTF: "sizeof N", then "member offset size". */
+    public List<String> btfStruct(String struct) {
+        return List.of(NativeBpf.structLayout(handle(), struct));
+    }
+
+    public static String libbpfVersion() {
+        NativeLoader.ensureLoaded();
+        return NativeBpf.libbpfVersion();
+    }
+
+    private long handle() {
+        if (handle == 0) {
+            throw new IllegalStateException("BPF object is closed");
+        }
+        return handle;
+    }
+
+    private static ByteBuffer le(int n) {
+        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (handle != 0) {
+            NativeBpf.close(handle);
+            handle = 0;
+        }
+    }
+}

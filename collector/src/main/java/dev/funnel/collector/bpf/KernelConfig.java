@@ -1,0 +1,126 @@
+package dev.funnel.collector.bpf;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The kernel stage's settings, applied to the object before load. Each threshold is a
+ * {@code const volatile} global of the same name in bpf/src, so the verifier treats it as a
+ * constant; {@link #applyTo} fails with the name of any that does not exist.
+ *
+ * @param ringBytes           ring buffer size, a power of 2 and a multiple of the page size
+ * @param wakeupBytes         the kernel wakes the consumer once this much data is pending
+ * @param bucketNs            burst counting bucket
+ * @param flushNs             a hot key's counts leave the kernel at most this often
+ * @param procPreThreshold    fork/exec/exit records per parent and bucket before aggregation
+ * @param shortLivedNs        children younger than this at exit count as short-lived
+ * @param fdPreThreshold      opens per process and bucket before counts leave the kernel
+ * @param connectPreThreshold connects per process, destination and bucket, likewise
+ * @param slowRequestNs       requests slower than this leave the kernel
+ * @param probeTgid           the process whose getppid() the PROBE sensor records
+ * @param ignoreTgid          a process never observed (the collector itself)
+ * @param sensors             which program groups load
+ */
+public record KernelConfig(
+        int ringBytes,
+        long wakeupBytes,
+        long bucketNs,
+        long flushNs,
+        int procPreThreshold,
+        long shortLivedNs,
+        int fdPreThreshold,
+        int connectPreThreshold,
+        long slowRequestNs,
+        int probeTgid,
+        int ignoreTgid,
+        Set<Sensor> sensors) {
+
+    public static final String RING_MAP = "events";
+    public static final String STATS_MAP = "emit_stats";
+
+    public static KernelConfig defaults() {
+        return builder().build();
+    }
+
+    public KernelConfig {
+        if (ringBytes < 4096 || Integer.bitCount(ringBytes) != 1) {
+            throw new IllegalArgumentException("ring buffer size must be a power of 2 >= 4096, not " + ringBytes);
+        }
+        sensors = Set.copyOf(sensors);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ringBytes = ringBytes;
+        b.wakeupBytes = wakeupBytes;
+        b.bucketNs = bucketNs;
+        b.flushNs = flushNs;
+        b.procPreThreshold = procPreThreshold;
+        b.shortLivedNs = shortLivedNs;
+        b.fdPreThreshold = fdPreThreshold;
+        b.connectPreThreshold = connectPreThreshold;
+        b.slowRequestNs = slowRequestNs;
+        b.probeTgid = probeTgid;
+        b.ignoreTgid = ignoreTgid;
+        b.sensors = EnumSet.copyOf(sensors.isEmpty() ? EnumSet.noneOf(Sensor.class) : sensors);
+        return b;
+    }
+
+    /** Defaults: 8 MiB ring, wake-up at 64 KiB, 1 s buckets and flushes, the PROBE sensor off. */
+    public static final class Builder {
+        private int ringBytes = 8 << 20;
+        private long wakeupBytes = 64 << 10;
+        private long bucketNs = 1_000_000_000L;
+        private long flushNs = 1_000_000_000L;
+        private int procPreThreshold = 8;
+        private long shortLivedNs = 2_000_000_000L;
+        private int fdPreThreshold = 64;
+        private int connectPreThreshold = 16;
+        private long slowRequestNs = 500_000_000L;
+        private int probeTgid;
+        private int ignoreTgid = (int) ProcessHandle.current().pid();
+        private Set<Sensor> sensors = EnumSet.complementOf(EnumSet.of(Sensor.PROBE));
+
+        public Builder ringBytes(int v) { ringBytes = v; return this; }
+        public Builder wakeupBytes(long v) { wakeupBytes = v; return this; }
+        public Builder bucketNs(long v) { bucketNs = v; return this; }
+        public Builder flushNs(long v) { flushNs = v; return this; }
+        public Builder procPreThreshold(int v) { procPreThreshold = v; return this; }
+        public Builder shortLivedNs(long v) { shortLivedNs = v; return this; }
+        public Builder fdPreThreshold(int v) { fdPreThreshold = v; return this; }
+        public Builder connectPreThreshold(int v) { connectPreThreshold = v; return this; }
+        public Builder slowRequestNs(long v) { slowRequestNs = v; return this; }
+        public Builder probeTgid(int v) { probeTgid = v; return this; }
+        public Builder ignoreTgid(int v) { ignoreTgid = v; return this; }
+        public Builder sensors(Set<Sensor> v) { sensors = v; return this; }
+
+        public KernelConfig build() {
+            return new KernelConfig(ringBytes, wakeupBytes, bucketNs, flushNs, procPreThreshold, shortLivedNs,
+                    fdPreThreshold, connectPreThreshold, slowRequestNs, probeTgid, ignoreTgid, sensors);
+        }
+    }
+
+    /** Sets every constant and the ring size, and turns off the programs of unused sensors. */
+    public void applyTo(BpfObject obj) {
+        obj.setU32("ignore_tgid", ignoreTgid);
+        obj.setU64("wakeup_bytes", wakeupBytes);
+        obj.setU64("bucket_ns", bucketNs);
+        obj.setU64("flush_ns", flushNs);
+        obj.setU32("proc_pre_threshold", procPreThreshold);
+        obj.setU64("short_lived_ns", shortLivedNs);
+        obj.setU32("fd_pre_threshold", fdPreThreshold);
+        obj.setU32("connect_pre_threshold", connectPreThreshold);
+        obj.setU64("slow_request_ns", slowRequestNs);
+        obj.setU32("probe_tgid", probeTgid);
+        obj.setMapSize(RING_MAP, ringBytes);
+        for (Sensor s : Sensor.values()) {
+            for (String program : s.programs()) {
+                obj.setAutoload(program, sensors.contains(s));
+            }
+        }
+    }
+}

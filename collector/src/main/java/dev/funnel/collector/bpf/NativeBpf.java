@@ -1,0 +1,62 @@
+package dev.funnel.collector.bpf;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI shim over libbpf (src/main/c/native_bpf.c). Every method is one native call; a
+ * {@code long} handle is a native {@code struct handle*} owned by {@link BpfObject}.
+ *
+ * <p>Threading: calls on one handle may come from several threads but never concurrently
+ * with {@link #close}, and {@link #drain} from one thread at a time. Errors surface as
+ * {@link BpfException} with libbpf's own log attached.
+ */
+final class NativeBpf {
+    private NativeBpf() {}
+
+    static native long open(byte[] elfImage, String objectName);
+
+    static native void setConstant(long handle, String name, byte[] littleEndianValue);
+
+    static native void setMapSize(long handle, String map, int maxEntries);
+
+    static native void setAutoload(long handle, String program, boolean autoload);
+
+    /** "name section" for every program in the object. */
+    static native String[] programs(long handle);
+
+    static native void load(long handle);
+
+    static native void attach(long handle, String program);
+
+    static native void openRing(long handle, String map);
+
+    /**
+     * Copies pending ring records into {@code directBuffer} (see the format in native_bpf.c),
+     * waiting up to {@code timeoutMs} only when none is pending. Returns the bytes written.
+     */
+    static native int drain(long handle, ByteBuffer directBuffer, int timeoutMs, int maxRecordBytes);
+
+    /** Records that did not fit the drain buffer (never expected; counted as lost). */
+    static native long oversizeRecords(long handle);
+
+    static native long[] sumPerCpu(long handle, String map);
+
+    static native int runProgram(long handle, String program);
+
+    /** "sizeof N", then "member offset size" per member, from the object's BTF. */
+    static native String[] structLayout(long handle, String struct);
+
+    /** CLOCK_REALTIME - CLOCK_BOOTTIME, ns. */
+    static native long bootClockOffsetNs();
+
+    static native long bootClockNowNs();
+
+    static native void mountTracefs(String target);
+
+    static native String libbpfVersion();
+
+    /** Detaches every program; maps stay readable until close. */
+    static native void detach(long handle);
+
+    static native void close(long handle);
+}

@@ -1,0 +1,53 @@
+package dev.funnel.collector.event;
+
+import java.util.List;
+
+/**
+ * A decoded ring buffer record, still in kernel terms (boot clock ns, raw ids). Immutable;
+ * the enricher turns it into the Avro {@code Event} with wall-clock time and context.
+ */
+public sealed interface KernelEvent {
+    Header header();
+
+    /** struct event_header. All *Ns fields are CLOCK_BOOTTIME nanoseconds. */
+    record Header(long tsNs, long startNs, long cgroupId, int type, int pid, int tid, int ppid, int uid,
+            String comm) {}
+
+    record Fork(Header header, int childPid) implements KernelEvent {}
+
+    record Exec(Header header, int oldPid, String filename, List<String> argv) implements KernelEvent {}
+
+    /** exitCode as wait(2) reports it: (status << 8) | signal. */
+    record Exit(Header header, long lifetimeNs, int exitCode) implements KernelEvent {
+        public int status() {
+            return (exitCode & 0x7f) == 0 ? (exitCode >> 8) & 0xff : -1;
+        }
+
+        public int signal() {
+            return exitCode & 0x7f;
+        }
+    }
+
+    /** enum burst_kind; the ordinal + 1 is the C value. */
+    enum BurstKind {
+        FORK, CHILD_EXEC, CHILD_SHORT_EXIT, FD_OPEN, CONNECT;
+
+        public boolean aboutParent() {
+            return this == CHILD_EXEC || this == CHILD_SHORT_EXIT;
+        }
+    }
+
+    /** destination is the textual address for CONNECT bursts, else null. */
+    record Burst(Header header, BurstKind kind, int count, long firstNs, long lastNs, int bucketCount,
+            String destination, int destinationPort) implements KernelEvent {
+        /** Whose burst it is: the process itself, or for CHILD_* kinds its parent. */
+        public int subjectPid() {
+            return kind.aboutParent() ? header.ppid() : header.pid();
+        }
+    }
+
+    record SlowRequest(Header header, long durationNs, long requestStartNs, int localPort,
+            String remoteAddress, int remotePort) implements KernelEvent {}
+
+    record Probe(Header header) implements KernelEvent {}
+}

@@ -1,0 +1,164 @@
+package dev.funnel.collector.event;
+
+import static dev.funnel.collector.event.RecordLayout.BURST_EVENT;
+import static dev.funnel.collector.event.RecordLayout.EVENT_HEADER;
+import static dev.funnel.collector.event.RecordLayout.EXEC_EVENT;
+import static dev.funnel.collector.event.RecordLayout.EXIT_EVENT;
+import static dev.funnel.collector.event.RecordLayout.FORK_EVENT;
+import static dev.funnel.collector.event.RecordLayout.SLOW_REQUEST_EVENT;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Decodes the drain buffer ({@code u32 len, u32 0, record, pad to 8}, repeated) into
+ * {@link KernelEvent}s. A record that is too short for its type or of an unknown type is
+ * counted in {@link #malformed()} and skipped, never thrown: bad input must not stop the drain.
+ *
+ * <p>Not thread-safe: one decoder per drain thread.
+ */
+public final class RecordDecoder {
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+
+    private static final int H_TS = EVENT_HEADER.offset("ts_ns");
+    private static final int H_START = EVENT_HEADER.offset("start_ns");
+    private static final int H_CGROUP = EVENT_HEADER.offset("cgroup_id");
+    private static final int H_TYPE = EVENT_HEADER.offset("type");
+    private static final int H_PID = EVENT_HEADER.offset("pid");
+    private static final int H_TID = EVENT_HEADER.offset("tid");
+    private static final int H_PPID = EVENT_HEADER.offset("ppid");
+    private static final int H_UID = EVENT_HEADER.offset("uid");
+    private static final int H_COMM = EVENT_HEADER.offset("comm");
+
+    private final byte[] scratch = new byte[RecordLayout.ARGS_LEN];
+    private long malformed;
+
+    /** Records skipped because they were malformed; each is data the kernel sent and we lost. */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** Decodes every record in {@code buf[0, length)}; returns how many were handed on. */
+    public int decodeAll(ByteBuffer buf, int length, Consumer<KernelEvent> out) {
+        ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 0;
+        int n = 0;
+        while (pos + 8 <= length) {
+            int len = b.getInt(pos);
+            if (len < 0 || pos + 8 + len > length) {
+                malformed++; // a torn buffer: nothing after this point can be trusted
+                break;
+            }
+            KernelEvent e = decode(b, pos + 8, len);
+            if (e != null) {
+                out.accept(e);
+                n++;
+            }
+            pos += 8 + ((len + 7) & ~7);
+        }
+        return n;
+    }
+
+    /** Decodes one record at {@code off}; null (and counted) when malformed. */
+    public KernelEvent decode(ByteBuffer b, int off, int len) {
+        if (len < EVENT_HEADER.size()) {
+            malformed++;
+            return null;
+        }
+        int type = b.getInt(off + H_TYPE);
+        KernelEvent.Header h = new KernelEvent.Header(b.getLong(off + H_TS), b.getLong(off + H_START),
+                b.getLong(off + H_CGROUP), type, b.getInt(off + H_PID), b.getInt(off + H_TID),
+                b.getInt(off + H_PPID), b.getInt(off + H_UID), cString(b, off + H_COMM, RecordLayout.COMM_LEN));
+        KernelEvent e = switch (type) {
+            case RecordLayout.TYPE_FORK -> len < FORK_EVENT.size() ? null
+                    : new KernelEvent.Fork(h, b.getInt(off + FORK_EVENT.offset("child_pid")));
+            case RecordLayout.TYPE_EXEC -> len < EXEC_EVENT.size() ? null : exec(h, b, off);
+            case RecordLayout.TYPE_EXIT -> len < EXIT_EVENT.size() ? null
+                    : new KernelEvent.Exit(h, b.getLong(off + EXIT_EVENT.offset("lifetime_ns")),
+                            b.getInt(off + EXIT_EVENT.offset("exit_code")));
+            case RecordLayout.TYPE_BURST -> len < BURST_EVENT.size() ? null : burst(h, b, off);
+            case RecordLayout.TYPE_SLOW_REQUEST -> len < SLOW_REQUEST_EVENT.size() ? null : slowRequest(h, b, off);
+            case RecordLayout.TYPE_PROBE -> new KernelEvent.Probe(h);
+            default -> null;
+        };
+        if (e == null) {
+            malformed++;
+        }
+        return e;
+    }
+
+    private KernelEvent exec(KernelEvent.Header h, ByteBuffer b, int off) {
+        int fnLen = Math.min(Short.toUnsignedInt(b.getShort(off + EXEC_EVENT.offset("filename_len"))),
+                RecordLayout.PATH_LEN - 1);
+        int argsLen = Math.min(Short.toUnsignedInt(b.getShort(off + EXEC_EVENT.offset("args_len"))),
+                RecordLayout.ARGS_LEN);
+        String filename = string(b, off + EXEC_EVENT.offset("filename"), fnLen);
+        List<String> argv = new ArrayList<>();
+        int base = off + EXEC_EVENT.offset("args");
+        b.get(base, scratch, 0, argsLen);
+        int start = 0;
+        for (int i = 0; i < argsLen; i++) {
+            if (scratch[i] == 0) {
+                argv.add(new String(scratch, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (start < argsLen) {
+            argv.add(new String(scratch, start, argsLen - start, StandardCharsets.UTF_8)); // truncated last arg
+        }
+        return new KernelEvent.Exec(h, b.getInt(off + EXEC_EVENT.offset("old_pid")), filename, List.copyOf(argv));
+    }
+
+    private KernelEvent burst(KernelEvent.Header h, ByteBuffer b, int off) {
+        int kind = b.getInt(off + BURST_EVENT.offset("kind"));
+        if (kind < 1 || kind > KernelEvent.BurstKind.values().length) {
+            return null;
+        }
+        KernelEvent.BurstKind k = KernelEvent.BurstKind.values()[kind - 1];
+        int family = Short.toUnsignedInt(b.getShort(off + BURST_EVENT.offset("family")));
+        String dest = k == KernelEvent.BurstKind.CONNECT ? address(b, off + BURST_EVENT.offset("daddr"), family) : null;
+        return new KernelEvent.Burst(h, k, b.getInt(off + BURST_EVENT.offset("count")),
+                b.getLong(off + BURST_EVENT.offset("first_ns")), b.getLong(off + BURST_EVENT.offset("last_ns")),
+                b.getInt(off + BURST_EVENT.offset("bucket_count")), dest,
+                Short.toUnsignedInt(b.getShort(off + BURST_EVENT.offset("dport"))));
+    }
+
+    private KernelEvent slowRequest(KernelEvent.Header h, ByteBuffer b, int off) {
+        int family = Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_EVENT.offset("family")));
+        return new KernelEvent.SlowRequest(h, b.getLong(off + SLOW_REQUEST_EVENT.offset("duration_ns")),
+                b.getLong(off + SLOW_REQUEST_EVENT.offset("request_start_ns")),
+                Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_EVENT.offset("lport"))),
+                address(b, off + SLOW_REQUEST_EVENT.offset("raddr"), family),
+                Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_EVENT.offset("rport"))));
+    }
+
+    private String address(ByteBuffer b, int off, int family) {
+        byte[] raw = new byte[family == AF_INET6 ? 16 : 4];
+        b.get(off, raw);
+        try {
+            return family == AF_INET || family == AF_INET6 ? InetAddress.getByAddress(raw).getHostAddress() : "?";
+        } catch (UnknownHostException e) {
+            return "?";
+        }
+    }
+
+    private String cString(ByteBuffer b, int off, int max) {
+        int n = 0;
+        while (n < max && b.get(off + n) != 0) {
+            n++;
+        }
+        return string(b, off, n);
+    }
+
+    private String string(ByteBuffer b, int off, int n) {
+        b.get(off, scratch, 0, n);
+        return new String(scratch, 0, n, StandardCharsets.UTF_8);
+    }
+}

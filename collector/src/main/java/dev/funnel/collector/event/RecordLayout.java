@@ -1,0 +1,68 @@
+package dev.funnel.collector.event;
+
+import static dev.funnel.collector.event.StructLayout.struct;
+
+import java.util.List;
+
+/**
+ * The ring buffer records, mirroring bpf/include/*_event.h member by member. A change to a C
+ * header must be made here too; RecordLayoutTest fails the build until it is.
+ */
+public final class RecordLayout {
+    public static final int COMM_LEN = 16;
+    public static final int PATH_LEN = 256;
+    public static final int ARGS_LEN = 256;
+
+    /** enum funnel_event_type. */
+    public static final int TYPE_FORK = 1;
+    public static final int TYPE_EXEC = 2;
+    public static final int TYPE_EXIT = 3;
+    public static final int TYPE_BURST = 4;
+    public static final int TYPE_SLOW_REQUEST = 5;
+    public static final int TYPE_PROBE = 6;
+    public static final int TYPE_MAX = 7;
+
+    /** enum emit_stat in funnel.h: the emit_stats map is indexed type * EMIT_STAT_MAX + stat. */
+    public static final int STAT_ATTEMPTS = 0;
+    public static final int STAT_DROPS = 1;
+    public static final int STAT_DROPPED_EVENTS = 2;
+    public static final int STAT_UNTRACKED = 3;
+    public static final int STAT_MAX = 4;
+
+    public static final StructLayout EVENT_HEADER = struct("event_header")
+            .u64("ts_ns").u64("start_ns").u64("cgroup_id")
+            .u32("type").u32("pid").u32("tid").u32("ppid").u32("uid").u32("reserved")
+            .u8s("comm", COMM_LEN)
+            .build();
+
+    public static final StructLayout FORK_EVENT = struct("fork_event")
+            .struct("hdr", EVENT_HEADER).u32("child_pid").u32("reserved")
+            .build();
+
+    public static final StructLayout EXEC_EVENT = struct("exec_event")
+            .struct("hdr", EVENT_HEADER).u32("old_pid").u16("filename_len").u16("args_len")
+            .u8s("filename", PATH_LEN).u8s("args", ARGS_LEN)
+            .build();
+
+    public static final StructLayout EXIT_EVENT = struct("exit_event")
+            .struct("hdr", EVENT_HEADER).u64("lifetime_ns").u32("exit_code").u32("reserved")
+            .build();
+
+    public static final StructLayout BURST_EVENT = struct("burst_event")
+            .struct("hdr", EVENT_HEADER).u32("kind").u32("count").u64("first_ns").u64("last_ns")
+            .u32("bucket_count").u16("family").u16("dport").u8s("daddr", 16)
+            .build();
+
+    public static final StructLayout SLOW_REQUEST_EVENT = struct("slow_request_event")
+            .struct("hdr", EVENT_HEADER).u64("duration_ns").u64("request_start_ns")
+            .u16("family").u16("lport").u16("rport").u16("reserved").u8s("raddr", 16)
+            .build();
+
+    public static final List<StructLayout> ALL = List.of(
+            EVENT_HEADER, FORK_EVENT, EXEC_EVENT, EXIT_EVENT, BURST_EVENT, SLOW_REQUEST_EVENT);
+
+    /** The largest record the kernel emits: the drain must always have room for one. */
+    public static final int MAX_RECORD = ALL.stream().mapToInt(StructLayout::size).max().orElseThrow();
+
+    private RecordLayout() {}
+}

@@ -1,0 +1,87 @@
+package dev.funnel.collector.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.funnel.collector.bpf.KernelConfig;
+import dev.funnel.collector.bpf.Sensor;
+import dev.funnel.collector.event.KernelEvent;
+import dev.funnel.collector.pipeline.KernelSource;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Stage 1 on the real kernel: a fork storm is aggregated in the kernel, and nothing is lost. */
+@Timeout(180)
+class ForkStormTest {
+    static final int FORKS = 10_000;
+
+    @BeforeAll
+    static void kernel() {
+        KernelTests.requireBpf();
+    }
+
+    @Test
+    void tenThousandForksCrossAsAtMostAHundredRecordsWhoseCountsAddUp() throws Exception {
+        Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
+        KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.PROCESS)).build();
+        long parent;
+        try (KernelSource source = KernelSource.start(config, seen::add, 100)) {
+            parent = KernelTests.runWorkload("forks", Integer.toString(FORKS));
+            // The last counts leave the kernel at the next flush (1 s) through the sweeper.
+            boolean complete = KernelTests.await(
+                    () -> forks(seen, parent) == FORKS && childExits(seen, parent) == FORKS, 15_000);
+            assertTrue(complete, "forks seen " + forks(seen, parent) + ", child exits seen "
+                    + childExits(seen, parent) + " of " + FORKS);
+            assertEquals(0, source.emitStats().totalDrops(), "kernel ring drops");
+        }
+        List<KernelEvent> storm = seen.stream().filter(e -> about(e, parent)).toList();
+        long singles = storm.stream().filter(e -> !(e instanceof KernelEvent.Burst)).count();
+        System.out.printf("fork storm: %d forks + %d exits crossed as %d records (%d singles, %d bursts)%n",
+                FORKS, FORKS, storm.size(), singles, storm.size() - singles);
+        assertTrue(storm.size() <= 100, "records about the storm: " + storm.size());
+        assertTrue(storm.stream().anyMatch(e -> e instanceof KernelEvent.Burst b
+                && b.kind() == KernelEvent.BurstKind.FORK && b.count() > 1), "aggregated, not one record per fork");
+    }
+
+    /** Records that belong to the storm: the parent's forks, its children's exits, and their bursts. */
+    static boolean about(KernelEvent e, long parent) {
+        if (e instanceof KernelEvent.Burst b) {
+            return b.subjectPid() == parent;
+        }
+        if (e instanceof KernelEvent.Fork) {
+            return e.header().pid() == parent;
+        }
+        return (e instanceof KernelEvent.Exit || e instanceof KernelEvent.Exec) && e.header().ppid() == parent;
+    }
+
+    static long forks(Queue<KernelEvent> seen, long parent) {
+        long n = 0;
+        for (KernelEvent e : seen) {
+            if (e instanceof KernelEvent.Fork f && f.header().pid() == parent) {
+                n++;
+            } else if (e instanceof KernelEvent.Burst b && b.kind() == KernelEvent.BurstKind.FORK
+                    && b.subjectPid() == parent) {
+                n += b.count();
+            }
+        }
+        return n;
+    }
+
+    static long childExits(Queue<KernelEvent> seen, long parent) {
+        long n = 0;
+        for (KernelEvent e : seen) {
+            if (e instanceof KernelEvent.Exit x && x.header().ppid() == parent) {
+                n++;
+            } else if (e instanceof KernelEvent.Burst b && b.kind() == KernelEvent.BurstKind.CHILD_SHORT_EXIT
+                    && b.subjectPid() == parent) {
+                n += b.count();
+            }
+        }
+        return n;
+    }
+}

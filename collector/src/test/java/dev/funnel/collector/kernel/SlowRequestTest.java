@@ -1,0 +1,124 @@
+package dev.funnel.collector.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.funnel.collector.bpf.KernelConfig;
+import dev.funnel.collector.bpf.Sensor;
+import dev.funnel.collector.event.KernelEvent;
+import dev.funnel.collector.pipeline.KernelSource;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The seed's example on real traffic: a real HTTP server answers 10,000 fast requests and 5
+ * that take 600 ms, over keep-alive connections; exactly the 5 slow ones leave the kernel.
+ */
+@Timeout(300)
+class SlowRequestTest {
+    static final int FAST = 10_000;
+    static final int SLOW = 5;
+    static final long SLOW_MS = 600;
+
+    @BeforeAll
+    static void kernel() {
+        KernelTests.requireBpf();
+    }
+
+    @Test
+    void exactlyTheSlowRequestsCrossWithTheirDurations() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/slow")) {
+                sleep(SLOW_MS);
+            }
+            byte[] body = "ok\n".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+        int port = server.getAddress().getPort();
+
+        Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
+        // The server runs in this JVM, which the collector normally ignores: observe it here.
+        KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0).build();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try (KernelSource source = KernelSource.start(config, seen::add, 100)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<String> paths = new ArrayList<>(Collections.nCopies(FAST, "/fast"));
+            for (int i = 0; i < SLOW; i++) {
+                paths.add((i + 1) * FAST / (SLOW + 1), "/slow");
+            }
+            List<Future<Long>> answers = new ArrayList<>();
+            for (String path : paths) {
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+                answers.add(clients.submit(() -> {
+                    long t0 = System.nanoTime();
+                    assertEquals(200, http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
+                    return (System.nanoTime() - t0) / 1_000_000;
+                }));
+            }
+            long slowestFastMs = 0;
+            for (int i = 0; i < answers.size(); i++) {
+                long ms = answers.get(i).get();
+                if (paths.get(i).equals("/fast")) {
+                    slowestFastMs = Math.max(slowestFastMs, ms);
+                }
+            }
+            System.out.printf("slow requests: %d fast (slowest %d ms at the client) + %d slow served%n",
+                    FAST, slowestFastMs, SLOW);
+            KernelTests.await(() -> slow(seen, port).size() >= SLOW, 5_000);
+            Thread.sleep(500); // anything extra would have arrived by now too
+            List<KernelEvent.SlowRequest> slow = slow(seen, port);
+            slow.forEach(s -> System.out.printf("  slow request %d ms from %s:%d on port %d (tid %d)%n",
+                    s.durationNs() / 1_000_000, s.remoteAddress(), s.remotePort(), s.localPort(), s.header().tid()));
+            assertEquals(SLOW, slow.size(), "exactly the slow requests cross the boundary");
+            for (KernelEvent.SlowRequest s : slow) {
+                long ms = s.durationNs() / 1_000_000;
+                assertTrue(ms >= SLOW_MS && ms < SLOW_MS + 400, "duration " + ms + " ms");
+                assertEquals(ProcessHandle.current().pid(), s.header().pid(), "attributed to the server process");
+                assertEquals("127.0.0.1", s.remoteAddress());
+            }
+        } finally {
+            clients.shutdownNow();
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    static List<KernelEvent.SlowRequest> slow(Queue<KernelEvent> seen, int port) {
+        List<KernelEvent.SlowRequest> out = new ArrayList<>();
+        for (KernelEvent e : seen) {
+            if (e instanceof KernelEvent.SlowRequest s && s.localPort() == port) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
