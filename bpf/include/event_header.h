@@ -24,11 +24,12 @@ enum funnel_event_type {
 
 #define FUNNEL_COMM_LEN 16
 
-/* 64 bytes. Describes the task that was current when the event happened. */
+/* 72 bytes. Describes the task that was current when the event happened. */
 struct event_header {
-	__u64 ts_ns;     /* when the event happened */
-	__u64 start_ns;  /* start of the process (group leader); (pid, start_ns) survives PID reuse */
-	__u64 cgroup_id; /* cgroup v2 id: the inode number of the cgroup's directory */
+	__u64 ts_ns;           /* when the event happened */
+	__u64 start_ns;        /* start of the process (group leader); (pid, start_ns) survives PID reuse */
+	__u64 parent_start_ns; /* start of the real parent: (ppid, parent_start_ns) names the parent */
+	__u64 cgroup_id;       /* cgroup v2 id: the inode number of the cgroup's directory */
 	__u32 type;      /* enum funnel_event_type */
 	__u32 pid;       /* thread group id: what user space calls the PID */
 	__u32 tid;       /* thread id */

@@ -100,6 +100,7 @@ static __always_inline void fill_header(struct event_header *h, __u32 type, __u6
 
 	h->ts_ns = now;
 	h->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	h->parent_start_ns = BPF_CORE_READ(task, real_parent, group_leader, start_boottime);
 	h->cgroup_id = bpf_get_current_cgroup_id();
 	h->type = type;
 	h->pid = pid_tgid >> 32;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * A measuring probe, off unless a test or benchmark enables it: one 64-byte record per
+ * A measuring probe, off unless a test or benchmark enables it: one header-only (72-byte) record per
  * getppid() of one process. The drain benchmark runs the same program under the Java
  * collector and under a bare C libbpf consumer.
  */

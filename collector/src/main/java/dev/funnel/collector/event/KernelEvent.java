@@ -10,8 +10,8 @@ public sealed interface KernelEvent {
     Header header();
 
     /** struct event_header. All *Ns fields are CLOCK_BOOTTIME nanoseconds. */
-    record Header(long tsNs, long startNs, long cgroupId, int type, int pid, int tid, int ppid, int uid,
-            String comm) {}
+    record Header(long tsNs, long startNs, long parentStartNs, long cgroupId, int type, int pid, int tid,
+            int ppid, int uid, String comm) {}
 
     record Fork(Header header, int childPid) implements KernelEvent {}
 

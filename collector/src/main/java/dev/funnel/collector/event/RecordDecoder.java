@@ -29,6 +29,7 @@ public final class RecordDecoder {
 
     private static final int H_TS = EVENT_HEADER.offset("ts_ns");
     private static final int H_START = EVENT_HEADER.offset("start_ns");
+    private static final int H_PARENT_START = EVENT_HEADER.offset("parent_start_ns");
     private static final int H_CGROUP = EVENT_HEADER.offset("cgroup_id");
     private static final int H_TYPE = EVENT_HEADER.offset("type");
     private static final int H_PID = EVENT_HEADER.offset("pid");
@@ -74,7 +75,7 @@ public final class RecordDecoder {
         }
         int type = b.getInt(off + H_TYPE);
         KernelEvent.Header h = new KernelEvent.Header(b.getLong(off + H_TS), b.getLong(off + H_START),
-                b.getLong(off + H_CGROUP), type, b.getInt(off + H_PID), b.getInt(off + H_TID),
+                b.getLong(off + H_PARENT_START), b.getLong(off + H_CGROUP), type, b.getInt(off + H_PID), b.getInt(off + H_TID),
                 b.getInt(off + H_PPID), b.getInt(off + H_UID), cString(b, off + H_COMM, RecordLayout.COMM_LEN));
         KernelEvent e = switch (type) {
             case RecordLayout.TYPE_FORK -> len < FORK_EVENT.size() ? null

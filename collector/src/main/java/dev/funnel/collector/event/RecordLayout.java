@@ -30,7 +30,7 @@ public final class RecordLayout {
     public static final int STAT_MAX = 4;
 
     public static final StructLayout EVENT_HEADER = struct("event_header")
-            .u64("ts_ns").u64("start_ns").u64("cgroup_id")
+            .u64("ts_ns").u64("start_ns").u64("parent_start_ns").u64("cgroup_id")
             .u32("type").u32("pid").u32("tid").u32("ppid").u32("uid").u32("reserved")
             .u8s("comm", COMM_LEN)
             .build();

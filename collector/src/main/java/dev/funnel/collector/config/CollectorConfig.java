@@ -1,0 +1,158 @@
+package dev.funnel.collector.config;
+
+import static dev.funnel.collector.config.ConfigKey.Kind.NON_NEGATIVE_INT;
+import static dev.funnel.collector.config.ConfigKey.Kind.POSITIVE_INT;
+import static dev.funnel.collector.config.ConfigKey.Kind.POWER_OF_TWO;
+import static dev.funnel.collector.config.ConfigKey.Kind.STRING;
+
+import dev.funnel.collector.bpf.KernelConfig;
+import dev.funnel.collector.bpf.Sensor;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The collector's settings: a properties file ({@code --config}, documented key by key in
+ * collector/funnel-collector.properties) plus {@code --set key=value} overrides. Every key is
+ * declared in {@link #KEYS}; an unknown key or a bad value is an error that names it.
+ */
+public final class CollectorConfig {
+    private static final List<String> SENSORS = Arrays.stream(Sensor.values())
+            .filter(s -> s != Sensor.PROBE).map(Sensor::configName).toList();
+
+    public static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.choice("sink", "stdout", List.of("stdout", "kafka"),
+                    "Where events go: stdout (JSON lines) or kafka."),
+            ConfigKey.of("host.name", "", STRING, "Name this host reports; empty: the kernel's host name."),
+            ConfigKey.list("sensors", String.join(",", SENSORS), SENSORS, "Program groups to load."),
+            ConfigKey.of("ring.buffer.bytes", "8388608", POWER_OF_TWO, "BPF ring buffer size."),
+            ConfigKey.of("wakeup.bytes", "65536", POSITIVE_INT,
+                    "The kernel wakes the drain thread once this much data is pending."),
+            ConfigKey.of("poll.timeout.ms", "100", POSITIVE_INT,
+                    "The drain thread looks at the ring at least this often (the latency floor)."),
+            ConfigKey.of("bucket.ms", "1000", POSITIVE_INT, "Burst counting bucket in the kernel."),
+            ConfigKey.of("flush.ms", "1000", POSITIVE_INT, "A hot key's counts leave the kernel at most this often."),
+            ConfigKey.of("process.pre.threshold", "8", NON_NEGATIVE_INT,
+                    "fork/exec/exit records per parent and bucket before they are aggregated."),
+            ConfigKey.of("short.lived.ms", "2000", POSITIVE_INT, "A child exiting younger than this is short-lived."),
+            ConfigKey.of("fd.pre.threshold", "64", NON_NEGATIVE_INT,
+                    "Opens per process and bucket before counts leave the kernel."),
+            ConfigKey.of("connect.pre.threshold", "16", NON_NEGATIVE_INT,
+                    "Connects per process, destination and bucket before counts leave the kernel."),
+            ConfigKey.of("slow.request.ms", "500", POSITIVE_INT, "Server requests slower than this leave the kernel."),
+            ConfigKey.of("cache.processes", "16384", POSITIVE_INT, "Processes whose context is remembered."),
+            ConfigKey.of("queue.max.events", "200000", POSITIVE_INT,
+                    "Backlog between drain and Kafka; beyond it events are dropped and counted."),
+            ConfigKey.of("kafka.bootstrap.servers", "localhost:9092", STRING, "Kafka brokers."),
+            ConfigKey.of("kafka.topic", "funnel.events", STRING, "Topic for event batches."),
+            ConfigKey.choice("kafka.compression", "zstd", List.of("none", "gzip", "snappy", "lz4", "zstd"),
+                    "Producer compression."),
+            ConfigKey.of("kafka.linger.ms", "200", NON_NEGATIVE_INT, "How long a batch may wait to fill."),
+            ConfigKey.of("kafka.batch.max.events", "1000", POSITIVE_INT, "Events per Kafka record at most."),
+            ConfigKey.of("kafka.delivery.timeout.ms", "120000", POSITIVE_INT,
+                    "How long Kafka may keep retrying a batch before it counts as lost."),
+            ConfigKey.of("kafka.buffer.bytes", "33554432", POSITIVE_INT,
+                    "Producer memory for batches waiting on Kafka (part of the bounded backlog)."),
+            ConfigKey.of("schema.registry.url", "http://localhost:8085/apis/ccompat/v7", STRING,
+                    "Confluent-API schema registry."),
+            ConfigKey.of("metrics.port", "9464", NON_NEGATIVE_INT, "Prometheus endpoint port; 0 turns it off."),
+            ConfigKey.of("metrics.address", "127.0.0.1", STRING, "Address the metrics endpoint binds to."));
+
+    private final Map<String, String> values;
+
+    private CollectorConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static CollectorConfig defaults() {
+        return of(null, Map.of());
+    }
+
+    /** Reads file (if any), then applies overrides; validates every key and value. */
+    public static CollectorConfig of(Path file, Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (ConfigKey k : KEYS) {
+            v.put(k.name(), k.defaultValue());
+        }
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+            }
+            for (String name : new TreeSet<>(p.stringPropertyNames())) {
+                put(v, name, p.getProperty(name), "in " + file);
+            }
+        }
+        overrides.forEach((name, value) -> put(v, name, value, "in --set"));
+        return new CollectorConfig(v);
+    }
+
+    private static void put(Map<String, String> v, String name, String value, String where) {
+        ConfigKey key = KEYS.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow(() ->
+                new ConfigException("unknown config key '" + name + "' " + where + " (known keys: "
+                        + String.join(", ", KEYS.stream().map(ConfigKey::name).toList()) + ")"));
+        String problem = key.problem(value);
+        if (problem != null) {
+            throw new ConfigException("bad value for '" + name + "' " + where + ": " + problem);
+        }
+        v.put(name, value.trim());
+    }
+
+    public String string(String key) {
+        String s = values.get(key);
+        if (s == null) {
+            throw new IllegalArgumentException("undeclared key " + key);
+        }
+        return s;
+    }
+
+    public int integer(String key) {
+        return Integer.parseInt(string(key));
+    }
+
+    public long millisAsNanos(String key) {
+        return Long.parseLong(string(key)) * 1_000_000L;
+    }
+
+    public Set<Sensor> sensors() {
+        EnumSet<Sensor> s = EnumSet.noneOf(Sensor.class);
+        for (String name : string("sensors").split(",")) {
+            if (!name.isBlank()) {
+                s.add(Sensor.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            }
+        }
+        return s;
+    }
+
+    /** The kernel stage's part of the settings. */
+    public KernelConfig kernel() {
+        return KernelConfig.builder()
+                .ringBytes(integer("ring.buffer.bytes"))
+                .wakeupBytes(integer("wakeup.bytes"))
+                .bucketNs(millisAsNanos("bucket.ms"))
+                .flushNs(millisAsNanos("flush.ms"))
+                .procPreThreshold(integer("process.pre.threshold"))
+                .shortLivedNs(millisAsNanos("short.lived.ms"))
+                .fdPreThreshold(integer("fd.pre.threshold"))
+                .connectPreThreshold(integer("connect.pre.threshold"))
+                .slowRequestNs(millisAsNanos("slow.request.ms"))
+                .sensors(sensors())
+                .build();
+    }
+
+    public Map<String, String> asMap() {
+        return Map.copyOf(values);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.funnel.collector.enrich;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * cgroup id (what the kernel records carry) to cgroup v2 path. The id is the inode number of
+ * the cgroup's directory in the cgroup2 hierarchy, so a path found via /proc/<pid>/cgroup is
+ * verified by its inode, and when the process is already gone the cgroup2 tree is scanned
+ * (at most every 5 s): a cgroup usually outlives the processes in it. Only the cgroup2 mount
+ * is used: on hybrid hosts the v1 hierarchies beside it reuse the same inode numbers.
+ * Bounded LRU; drain thread only.
+ */
+public final class CgroupResolver {
+    private static final long RESCAN_NS = 5_000_000_000L;
+    private static final int MAX_SCAN = 65_536;
+
+    private final Path root;
+    private final ProcFs proc;
+    private final Lru<Long, String> byId;
+    private long lastScan = System.nanoTime() - 2 * RESCAN_NS;
+    private volatile long scans;
+
+    public CgroupResolver(Path cgroupRoot, ProcFs proc, int capacity) {
+        this.root = cgroupRoot;
+        this.proc = proc;
+        this.byId = new Lru<>(capacity);
+    }
+
+    /** The resolver for this host's cgroup2 mount; it resolves nothing if there is none. */
+    public static CgroupResolver system(ProcFs proc) {
+        return new CgroupResolver(cgroup2Mount(), proc, 4096);
+    }
+
+    /** Where cgroup2 is mounted: /sys/fs/cgroup on v2 hosts, often .../unified on hybrid ones. */
+    static Path cgroup2Mount() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[2].equals("cgroup2")) {
+                    return Path.of(f[1]);
+                }
+            }
+        } catch (IOException e) {
+            // no /proc/mounts: nothing to resolve against
+        }
+        return null;
+    }
+
+    /** The path ("/system.slice/x.service") of cgroup id, as seen by pid; null if unknown. */
+    public String path(long cgroupId, int pid) {
+        String p = byId.get(cgroupId);
+        if (p != null || cgroupId == 0 || root == null) {
+            return p;
+        }
+        String viaProc = proc.cgroupPath(pid);
+        if (viaProc != null && inode(root.resolve(viaProc.substring(1))) == cgroupId) {
+            byId.put(cgroupId, viaProc);
+            return viaProc;
+        }
+        long now = System.nanoTime();
+        if (now - lastScan >= RESCAN_NS) {
+            lastScan = now;
+            scan();
+            return byId.get(cgroupId);
+        }
+        return null;
+    }
+
+    public long scans() {
+        return scans;
+    }
+
+    private void scan() {
+        scans++;
+        try (Stream<Path> dirs = Files.walk(root)) {
+            dirs.limit(MAX_SCAN).filter(Files::isDirectory).forEach(d -> {
+                long ino = inode(d);
+                if (ino > 0) {
+                    String rel = "/" + root.relativize(d);
+                    byId.put(ino, rel.equals("/") ? "/" : rel);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // an unreadable or vanishing subtree: what was found is kept
+        }
+    }
+
+    private static long inode(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.funnel.collector.enrich;
+
+import dev.funnel.collector.event.KernelEvent;
+import dev.funnel.schema.BurstDetail;
+import dev.funnel.schema.BurstKind;
+import dev.funnel.schema.Event;
+import dev.funnel.schema.EventType;
+import dev.funnel.schema.ExecDetail;
+import dev.funnel.schema.ExitDetail;
+import dev.funnel.schema.ForkDetail;
+import dev.funnel.schema.ParentInfo;
+import dev.funnel.schema.ProcessInfo;
+import dev.funnel.schema.SlowRequestDetail;
+
+/**
+ * Attaches context to a kernel event at once, on the drain thread, because the process may
+ * be gone a millisecond later: exe and command line (from the exec record, or /proc while
+ * the process lives), the parent's, the cgroup path and the container it names, and
+ * wall-clock times. Context that could not be found stays null; nothing here throws on a
+ * vanished process.
+ *
+ * <p>Threading: drain thread only (the caches are not synchronized).
+ */
+public final class EventEnricher {
+    private final BootClock clock;
+    private final ProcessCache processes;
+    private final CgroupResolver cgroups;
+    private final ProcFs proc;
+
+    public EventEnricher(BootClock clock, ProcFs proc, ProcessCache processes, CgroupResolver cgroups) {
+        this.clock = clock;
+        this.proc = proc;
+        this.processes = processes;
+        this.cgroups = cgroups;
+    }
+
+    public Event enrich(KernelEvent e) {
+        KernelEvent.Header h = e.header();
+        if (e instanceof KernelEvent.Exec x) {
+            rememberExec(x);
+        }
+        ProcessCache.Context self = processes.get(h.pid(), h.startNs());
+        String cgroupPath = cgroups.path(h.cgroupId(), h.pid());
+        ContainerIds.Container container = ContainerIds.parse(cgroupPath);
+        ProcessInfo process = new ProcessInfo(h.pid(), h.tid(), h.startNs(), clock.toWallNs(h.startNs()), h.ppid(),
+                h.uid(), h.comm(), self.exe(), self.cmdline(), h.cgroupId(), cgroupPath,
+                container == null ? null : container.id(), container == null ? null : container.runtime());
+        ProcessCache.Context p = processes.get(h.ppid(), h.parentStartNs());
+        ParentInfo parent = new ParentInfo(h.ppid(), h.parentStartNs(), clock.toWallNs(h.parentStartNs()),
+                p.comm(), p.exe(), p.cmdline());
+        return new Event(type(e), clock.toWallNs(h.tsNs()), h.tsNs(), process, parent, detail(e));
+    }
+
+    /** The exec record carries the new image's path and argv: no /proc read, no race. */
+    private void rememberExec(KernelEvent.Exec x) {
+        KernelEvent.Header h = x.header();
+        String exe = x.filename();
+        if (!exe.startsWith("/")) {
+            String fromProc = proc.exe(h.pid()); // relative path: resolve while it lives
+            exe = fromProc != null ? fromProc : exe;
+        }
+        processes.put(h.pid(), h.startNs(), new ProcessCache.Context(h.comm(), exe, String.join(" ", x.argv())));
+    }
+
+    private static EventType type(KernelEvent e) {
+        if (e instanceof KernelEvent.Fork) {
+            return EventType.FORK;
+        } else if (e instanceof KernelEvent.Exec) {
+            return EventType.EXEC;
+        } else if (e instanceof KernelEvent.Exit) {
+            return EventType.EXIT;
+        } else if (e instanceof KernelEvent.Burst) {
+            return EventType.BURST;
+        } else if (e instanceof KernelEvent.SlowRequest) {
+            return EventType.SLOW_REQUEST;
+        }
+        return EventType.PROBE;
+    }
+
+    private Object detail(KernelEvent e) {
+        if (e instanceof KernelEvent.Fork f) {
+            return new ForkDetail(f.childPid());
+        } else if (e instanceof KernelEvent.Exec x) {
+            return new ExecDetail(x.filename(), x.argv(), x.oldPid());
+        } else if (e instanceof KernelEvent.Exit x) {
+            return new ExitDetail(x.lifetimeNs(), x.status(), x.signal());
+        } else if (e instanceof KernelEvent.Burst b) {
+            return new BurstDetail(BurstKind.valueOf(b.kind().name()), b.subjectPid(), b.count(),
+                    clock.toWallNs(b.firstNs()), clock.toWallNs(b.lastNs()), b.bucketCount(), b.destination(),
+                    b.destinationPort());
+        } else if (e instanceof KernelEvent.SlowRequest s) {
+            return new SlowRequestDetail(s.durationNs(), clock.toWallNs(s.requestStartNs()), s.localPort(),
+                    s.remoteAddress(), s.remotePort());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.funnel.collector.pipeline;
+
+import dev.funnel.collector.enrich.EventEnricher;
+import dev.funnel.collector.event.KernelEvent;
+import dev.funnel.collector.sink.EventSink;
+import dev.funnel.schema.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drain thread -> bounded backlog -> sink thread. The drain thread enriches each event (at
+ * once: context is only there now) and hands each drained batch to the backlog; it never
+ * blocks on the sink. When the backlog already holds maxQueuedEvents, the newest events are
+ * dropped and counted in the loss ledger, which travels on the data.
+ *
+ * <p>Threading: {@link #accept}/{@link #batchEnd} on the drain thread; the sink only on the
+ * "funnel-sink" thread; counters anywhere.
+ */
+public final class EventPipeline implements KernelSource.Handler, AutoCloseable {
+    private final EventEnricher enricher;
+    private final EventSink sink;
+    private final LossLedger loss;
+    private final long maxQueuedEvents;
+    private final LinkedBlockingQueue<List<Event>> backlog = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong enriched = new AtomicLong();
+    private final Thread sinkThread;
+    private List<Event> current = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile Throwable sinkFailure;
+
+    public EventPipeline(EventEnricher enricher, EventSink sink, LossLedger loss, long maxQueuedEvents) {
+        this.enricher = enricher;
+        this.sink = sink;
+        this.loss = loss;
+        this.maxQueuedEvents = maxQueuedEvents;
+        this.sinkThread = new Thread(this::sinkLoop, "funnel-sink");
+        this.sinkThread.setDaemon(true);
+        this.sinkThread.start();
+    }
+
+    @Override
+    public void accept(KernelEvent e) {
+        current.add(enricher.enrich(e));
+        enriched.incrementAndGet();
+    }
+
+    @Override
+    public void batchEnd() {
+        if (current.isEmpty()) {
+            return;
+        }
+        List<Event> batch = current;
+        current = new ArrayList<>(batch.size());
+        long room = maxQueuedEvents - queued.get();
+        if (room < batch.size()) {
+            int keep = (int) Math.max(0, room);
+            loss.queueDropped(batch.size() - keep);
+            batch = batch.subList(0, keep);
+        }
+        if (!batch.isEmpty()) {
+            queued.addAndGet(batch.size());
+            backlog.add(batch);
+        }
+    }
+
+    private void sinkLoop() {
+        try {
+            while (running || !backlog.isEmpty()) {
+                List<Event> batch = backlog.poll(100, TimeUnit.MILLISECONDS);
+                if (batch != null) {
+                    queued.addAndGet(-batch.size());
+                    sink.write(batch);
+                }
+                sink.tick();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            sinkFailure = t;
+        }
+    }
+
+    public long enriched() {
+        return enriched.get();
+    }
+
+    /** Events waiting for the sink right now. */
+    public long queued() {
+        return queued.get();
+    }
+
+    public long delivered() {
+        return sink.delivered();
+    }
+
+    public Throwable sinkFailure() {
+        return sinkFailure;
+    }
+
+    /** Hands on everything queued, then closes the sink (which sends what it holds). */
+    @Override
+    public void close() {
+        batchEnd();
+        running = false;
+        try {
+            sinkThread.join(TimeUnit.SECONDS.toMillis(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sink.close();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.funnel.collector.sink;
+
+import dev.funnel.schema.Event;
+import java.io.PrintStream;
+import java.util.List;
+
+/** One JSON object per line per event, for debugging and piping (jq, grep). */
+public final class StdoutJsonSink implements EventSink {
+    private final PrintStream out;
+    private final StringBuilder sb = new StringBuilder(64 * 1024);
+    private volatile long delivered;
+
+    public StdoutJsonSink(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void write(List<Event> events) {
+        sb.setLength(0);
+        for (Event e : events) {
+            AvroJson.write(sb, e);
+            sb.append('\n');
+        }
+        out.print(sb);
+        out.flush();
+        delivered += events.size();
+    }
+
+    @Override
+    public long delivered() {
+        return delivered;
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+    }
+}
