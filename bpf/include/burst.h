@@ -68,6 +68,9 @@ static __always_inline void burst_emit(struct burst_key *key, struct burst_state
 		return;
 	__builtin_memcpy(&rec->hdr, &st->owner, sizeof(rec->hdr));
 	rec->hdr.ts_ns = st->last_ns;
+	rec->hdr.type = FUNNEL_EV_BURST; /* even if no header was ever remembered */
+	if (!rec->hdr.pid)
+		rec->hdr.pid = key->tgid;
 	rec->kind = key->kind;
 	rec->count = n;
 	rec->first_ns = first ? first : st->last_ns;

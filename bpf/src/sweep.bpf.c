@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The sweeper: the collector runs this program (BPF_PROG_TEST_RUN) every flush_ns. It emits
- * the pending counts of hot keys that went quiet, which no event would otherwise flush, and
- * forgets keys idle for a whole bucket so the LRU map stays small.
+ * The sweeper: the collector runs this program (BPF_PROG_TEST_RUN) several times per
+ * flush_ns. It emits the pending counts of hot keys that went quiet, which no event would
+ * otherwise flush, and forgets keys idle for a whole bucket so the LRU map stays small.
+ * With force set (the collector's last call before it stops), every hot key's pending count
+ * leaves at once, so nothing the kernel counted is left behind.
  */
 #include "funnel.h"
 #include "burst.h"
 
-static long sweep_one(struct bpf_map *map, struct burst_key *key, struct burst_state *st, void *ctx)
-{
-	__u64 now = *(__u64 *)ctx;
+struct sweep_args {
+	__u32 force; /* 1: emit every pending count now */
+};
 
-	if (st->hot && st->pending && now - st->last_emit_ns >= flush_ns)
+struct sweep_ctx {
+	__u64 now;
+	__u32 force;
+};
+
+static long sweep_one(struct bpf_map *map, struct burst_key *key, struct burst_state *st, void *vctx)
+{
+	struct sweep_ctx *c = vctx;
+	__u64 now = c->now;
+
+	/* Only hot keys: a cold key's pending count is under its threshold, filtered out by design. */
+	if (st->hot && st->pending && (c->force || now - st->last_emit_ns >= flush_ns))
 		burst_emit(key, st, now, false);
 	if (now - st->bucket_start_ns >= 2 * bucket_ns && !st->pending)
 		bpf_map_delete_elem(map, key);
@@ -19,11 +32,11 @@ static long sweep_one(struct bpf_map *map, struct burst_key *key, struct burst_s
 }
 
 SEC("syscall")
-int sweep_bursts(void *ctx)
+int sweep_bursts(struct sweep_args *args)
 {
-	__u64 now = bpf_ktime_get_boot_ns();
+	struct sweep_ctx c = { .now = bpf_ktime_get_boot_ns(), .force = args->force };
 
-	bpf_for_each_map_elem(&bursts, sweep_one, &now, 0);
+	bpf_for_each_map_elem(&bursts, sweep_one, &c, 0);
 	return 0;
 }
 

@@ -414,18 +414,29 @@ static jlongArray JNICALL nb_sum_per_cpu(JNIEnv *env, jclass cls, jlong h, jstri
 	return out;
 }
 
-/* Runs a loaded program once with BPF_PROG_TEST_RUN (used for SEC("syscall") programs). */
-static jint JNICALL nb_run_program(JNIEnv *env, jclass cls, jlong h, jstring jname)
+/* Runs a loaded program once with BPF_PROG_TEST_RUN (SEC("syscall") programs), with ctx as its
+ * argument bytes. Returns the program's return value. */
+static jint JNICALL nb_run_program(JNIEnv *env, jclass cls, jlong h, jstring jname, jbyteArray jctx)
 {
-	jint ret = -1;
-
+	struct bpf_program *prog;
 	const char *name = utf(env, jname);
+	jsize ctx_len = jctx ? (*env)->GetArrayLength(env, jctx) : 0;
+	char ctx[64] = {};
+	jint ret = -1;
+	int err;
 
 	if (!name)
 		return -1;
-	struct bpf_program *prog = bpf_object__find_program_by_name(H(h)->obj, name);
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
-	int err = prog ? bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) : -ENOENT;
+	if (ctx_len > (jsize)sizeof(ctx)) {
+		throw_bpf(env, EINVAL, "run program '%s': ctx of %d bytes is over %zu", name, ctx_len, sizeof(ctx));
+		release(env, jname, name);
+		return -1;
+	}
+	if (ctx_len)
+		(*env)->GetByteArrayRegion(env, jctx, 0, ctx_len, (jbyte *)ctx);
+	prog = bpf_object__find_program_by_name(H(h)->obj, name);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = ctx_len ? ctx : NULL, .ctx_size_in = ctx_len);
+	err = prog ? bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) : -ENOENT;
 	if (err)
 		throw_bpf(env, err < 0 ? -err : errno, "run program '%s'", name);
 	else
@@ -548,7 +559,7 @@ static const JNINativeMethod methods[] = {
 	{ "drain", "(JLjava/nio/ByteBuffer;II)I", (void *)nb_drain },
 	{ "oversizeRecords", "(J)J", (void *)nb_oversize },
 	{ "sumPerCpu", "(JLjava/lang/String;)[J", (void *)nb_sum_per_cpu },
-	{ "runProgram", "(JLjava/lang/String;)I", (void *)nb_run_program },
+	{ "runProgram", "(JLjava/lang/String;[B)I", (void *)nb_run_program },
 	{ "structLayout", "(JLjava/lang/String;)[Ljava/lang/String;", (void *)nb_struct_layout },
 	{ "bootClockOffsetNs", "()J", (void *)nb_boot_offset },
 	{ "bootClockNowNs", "()J", (void *)nb_boot_now },

@@ -101,8 +101,9 @@ public final class BpfObject implements AutoCloseable {
         return NativeBpf.sumPerCpu(handle(), map);
     }
 
-    public int run(String program) {
-        return NativeBpf.runProgram(handle(), program);
+    /** Runs a SEC("syscall") program once; ctx (little-endian struct bytes) may be null. */
+    public int run(String program, byte[] ctx) {
+        return NativeBpf.runProgram(handle(), program, ctx);
     }
 
     /** A struct's layout from the object's BTF: "sizeof N", then "member offset size". */

@@ -41,7 +41,8 @@ final class NativeBpf {
 
     static native long[] sumPerCpu(long handle, String map);
 
-    static native int runProgram(long handle, String program);
+    /** BPF_PROG_TEST_RUN with ctx (up to 64 bytes, or null) as the program's argument. */
+    static native int runProgram(long handle, String program, byte[] ctx);
 
     /** "sizeof N", then "member offset size" per member, from the object's BTF. */
     static native String[] structLayout(long handle, String struct);

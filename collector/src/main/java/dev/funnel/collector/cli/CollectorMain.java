@@ -1,10 +1,13 @@
 package dev.funnel.collector.cli;
 
 import dev.funnel.collector.Collector;
+import dev.funnel.collector.StartupException;
 import dev.funnel.collector.bpf.BpfException;
 import dev.funnel.collector.bpf.BpfSupport;
 import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.config.ConfigException;
+import dev.funnel.collector.metrics.PrometheusEndpoint;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -60,7 +63,7 @@ public final class CollectorMain {
         } catch (ConfigException | NumberFormatException e) {
             err.println("funnel collector: " + e.getMessage());
             return 2;
-        } catch (BpfException e) {
+        } catch (BpfException | StartupException e) {
             err.println("funnel collector: " + e.getMessage());
             return 1;
         }
@@ -69,10 +72,14 @@ public final class CollectorMain {
     private static int runUntilStopped(CollectorConfig config, long durationSeconds, PrintStream out,
             PrintStream err) {
         Collector c = Collector.start(config, self -> Sinks.create(self, out, err));
+        PrometheusEndpoint metrics = startMetrics(c, err);
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) { // Ctrl-C and the main thread may race here
                 c.close();
+                if (metrics != null) {
+                    metrics.close();
+                }
                 Summary.print(c, err);
             }
         };
@@ -94,6 +101,23 @@ public final class CollectorMain {
         }
         stop.run();
         return failure == null ? 0 : 1;
+    }
+
+    private static PrometheusEndpoint startMetrics(Collector c, PrintStream err) {
+        int port = c.config().integer("metrics.port");
+        if (port == 0) {
+            return null;
+        }
+        String address = c.config().string("metrics.address");
+        try {
+            PrometheusEndpoint m = new PrometheusEndpoint(c, address, port);
+            err.printf("funnel collector: metrics on http://%s:%d/metrics%n", address, m.port());
+            return m;
+        } catch (IOException e) {
+            c.close();
+            throw new StartupException("metrics endpoint on " + address + ":" + port + ": " + e.getMessage()
+                    + " (set metrics.port to another port, or 0 to turn it off)", e);
+        }
     }
 
     private static String value(String[] args, int i, String option) {

@@ -28,5 +28,8 @@ final class Summary {
         out.printf("  %-8s %12d %12d delivered / failed after retries%n", "sink", c.pipeline().delivered(),
                 loss.kafkaFailed());
         out.printf("  total lost: %d events%n", loss.total());
+        if (c.source().lastMalformed() != null) {
+            out.printf("  last malformed record: %s%n", c.source().lastMalformed());
+        }
     }
 }

@@ -40,10 +40,16 @@ public final class RecordDecoder {
 
     private final byte[] scratch = new byte[RecordLayout.ARGS_LEN];
     private long malformed;
+    private volatile String lastMalformed;
 
     /** Records skipped because they were malformed; each is data the kernel sent and we lost. */
     public long malformed() {
         return malformed;
+    }
+
+    /** What the last malformed record looked like (type and length), for diagnosis; null if none. */
+    public String lastMalformed() {
+        return lastMalformed;
     }
 
     /** Decodes every record in {@code buf[0, length)}; returns how many were handed on. */
@@ -71,6 +77,7 @@ public final class RecordDecoder {
     public KernelEvent decode(ByteBuffer b, int off, int len) {
         if (len < EVENT_HEADER.size()) {
             malformed++;
+            lastMalformed = "record of " + len + " bytes, shorter than a header";
             return null;
         }
         int type = b.getInt(off + H_TYPE);
@@ -91,6 +98,7 @@ public final class RecordDecoder {
         };
         if (e == null) {
             malformed++;
+            lastMalformed = "type " + type + ", " + len + " bytes";
         }
         return e;
     }

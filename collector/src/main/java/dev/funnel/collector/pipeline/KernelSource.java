@@ -84,10 +84,15 @@ public final class KernelSource implements AutoCloseable {
         return source;
     }
 
+    /** struct sweep_args in sweep.bpf.c: { u32 force }. */
+    private static final byte[] SWEEP_DUE = {0, 0, 0, 0};
+    private static final byte[] SWEEP_ALL = {1, 0, 0, 0};
+
     private void drainLoop() {
         ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
         int fullMark = BUFFER_BYTES - 8 - ((RecordLayout.MAX_RECORD + 7) & ~7);
-        long sweepEvery = config.flushNs();
+        // Several sweeps per flush interval: a quiet key's counts leave within 1.25 x flush.
+        long sweepEvery = Math.max(config.flushNs() / 4, 10_000_000L);
         long nextSweep = System.nanoTime() + sweepEvery;
         boolean more = false;
         try {
@@ -101,11 +106,13 @@ public final class KernelSource implements AutoCloseable {
                 more = n > fullMark;
                 long now = System.nanoTime();
                 if (now - nextSweep >= 0) {
-                    obj.run(Sensor.SWEEP_PROGRAM);
+                    obj.run(Sensor.SWEEP_PROGRAM, SWEEP_DUE);
                     nextSweep = now + sweepEvery;
                 }
             }
-            // Detach-time drain: what is already in the ring is delivered, not lost.
+            // Stopping (programs already detached): flush every pending count, then deliver
+            // what is in the ring, so nothing the kernel counted stays behind.
+            obj.run(Sensor.SWEEP_PROGRAM, SWEEP_ALL);
             int n;
             while ((n = obj.drain(buf, 0, RecordLayout.MAX_RECORD)) > 0) {
                 decoder.decodeAll(buf, n, this::dispatch);
@@ -119,11 +126,6 @@ public final class KernelSource implements AutoCloseable {
     private void dispatch(KernelEvent e) {
         received.incrementAndGet(e.header().type());
         handler.accept(e);
-    }
-
-    /** Runs the sweeper now, from any thread: emits pending burst counts at once. */
-    public void sweepNow() {
-        obj.run(Sensor.SWEEP_PROGRAM);
     }
 
     public long received(int type) {
@@ -140,6 +142,10 @@ public final class KernelSource implements AutoCloseable {
 
     public long malformed() {
         return decoder.malformed();
+    }
+
+    public String lastMalformed() {
+        return decoder.lastMalformed();
     }
 
     /** Records that did not fit the drain buffer: lost in user space, never expected. */

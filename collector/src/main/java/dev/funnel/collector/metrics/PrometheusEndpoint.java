@@ -1,0 +1,113 @@
+package dev.funnel.collector.metrics;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.funnel.collector.Collector;
+import dev.funnel.collector.bpf.EmitStats;
+import dev.funnel.collector.event.RecordLayout;
+import dev.funnel.collector.pipeline.LossLedger;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+
+/**
+ * Prometheus text format on http://ADDRESS:PORT/metrics (localhost by default): per-stage
+ * counters, every loss by where it happened, and the collector's own CPU and RSS.
+ */
+public final class PrometheusEndpoint implements AutoCloseable {
+    private static final String[] TYPES = {"", "fork", "exec", "exit", "burst", "slow_request", "probe"};
+
+    private final HttpServer server;
+    private final Collector collector;
+
+    public PrometheusEndpoint(Collector collector, String address, int port) throws IOException {
+        this.collector = collector;
+        this.server = HttpServer.create(new InetSocketAddress(address, port), 4);
+        server.createContext("/metrics", exchange -> {
+            byte[] body = render().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "funnel-metrics");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    String render() {
+        StringBuilder sb = new StringBuilder(4096);
+        EmitStats k = collector.source().emitStats();
+        LossLedger.Snapshot loss = collector.loss().snapshot();
+        header(sb, "funnel_kernel_records_attempted_total", "counter", "Records the BPF programs tried to emit.");
+        for (int t = 1; t < RecordLayout.TYPE_MAX; t++) {
+            sb.append("funnel_kernel_records_attempted_total{type=\"").append(TYPES[t]).append("\"} ")
+                    .append(k.attempts(t)).append('\n');
+        }
+        header(sb, "funnel_kernel_records_dropped_total", "counter", "Records lost because the ring buffer was full.");
+        for (int t = 1; t < RecordLayout.TYPE_MAX; t++) {
+            sb.append("funnel_kernel_records_dropped_total{type=\"").append(TYPES[t]).append("\"} ")
+                    .append(k.drops(t)).append('\n');
+        }
+        header(sb, "funnel_drained_records_total", "counter", "Records moved from the ring buffer to user space.");
+        for (int t = 1; t < RecordLayout.TYPE_MAX; t++) {
+            sb.append("funnel_drained_records_total{type=\"").append(TYPES[t]).append("\"} ")
+                    .append(collector.source().received(t)).append('\n');
+        }
+        counter(sb, "funnel_drain_calls_total", "JNI drain calls (each moves a batch).", collector.source().drainCalls());
+        counter(sb, "funnel_enriched_events_total", "Events with context attached.", collector.pipeline().enriched());
+        gauge(sb, "funnel_backlog_events", "Events waiting for the sink.", collector.pipeline().queued());
+        counter(sb, "funnel_delivered_events_total", "Events the sink delivered (Kafka acknowledged).",
+                collector.pipeline().delivered());
+        header(sb, "funnel_lost_events_total", "counter", "Events known lost, by stage.");
+        lost(sb, "kernel_ring_full", loss.kernelDropped());
+        lost(sb, "kernel_untracked", loss.kernelUntracked());
+        lost(sb, "decode", loss.decodeLost());
+        lost(sb, "backlog_full", loss.queueDropped());
+        lost(sb, "kafka_failed", loss.kafkaFailed());
+        gauge(sb, "funnel_process_cache_entries", "Processes whose context is cached.", collector.processes().size());
+        counter(sb, "funnel_proc_reads_total", "Files read under /proc for context.", collector.proc().reads());
+        counter(sb, "process_cpu_seconds_total", "User and system CPU time of the collector.", ProcessStats.cpuSeconds());
+        gauge(sb, "process_resident_memory_bytes", "Resident memory of the collector.", ProcessStats.residentBytes());
+        return sb.toString();
+    }
+
+    private static void header(StringBuilder sb, String name, String type, String help) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, double v) {
+        header(sb, name, "counter", help);
+        sb.append(name).append(' ').append(format(v)).append('\n');
+    }
+
+    private static void gauge(StringBuilder sb, String name, String help, double v) {
+        header(sb, name, "gauge", help);
+        sb.append(name).append(' ').append(format(v)).append('\n');
+    }
+
+    private static void lost(StringBuilder sb, String stage, long v) {
+        sb.append("funnel_lost_events_total{stage=\"").append(stage).append("\"} ").append(v).append('\n');
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

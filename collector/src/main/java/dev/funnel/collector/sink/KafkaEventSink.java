@@ -1,0 +1,188 @@
+package dev.funnel.collector.sink;
+
+import dev.funnel.collector.config.CollectorConfig;
+import dev.funnel.collector.enrich.HostInfo;
+import dev.funnel.collector.pipeline.LossLedger;
+import dev.funnel.schema.Event;
+import dev.funnel.schema.EventBatch;
+import dev.funnel.schema.Loss;
+import dev.funnel.schema.wire.SchemaRegistry;
+import dev.funnel.schema.wire.Topics;
+import dev.funnel.schema.wire.WireEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Events to Kafka as EventBatch records in the Confluent wire format, keyed by host so one
+ * host's batches stay in order on one partition. A batch closes at kafka.batch.max.events or
+ * after kafka.linger.ms; it carries the run's next sequence number and the loss since the
+ * previous batch, so the job can tell complete windows from lossy ones.
+ *
+ * <p>Backpressure: while Kafka cannot take a batch (down, or its buffer full), write() waits
+ * and retries, so the pipeline's bounded backlog fills and drops (counted) upstream, and the
+ * drain never stops. A batch Kafka finally refuses (delivery timeout) is counted as lost.
+ *
+ * <p>Threading: the sink thread calls everything; producer callbacks only touch counters.
+ */
+public final class KafkaEventSink implements EventSink {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final WireEncoder<EventBatch> encoder;
+    private final LossLedger loss;
+    private final HostInfo host;
+    private final byte[] key;
+    private final String topic;
+    private final int maxEvents;
+    private final long lingerNs;
+    private final long run = System.currentTimeMillis() * 1_000_000L;
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong batchesAcked = new AtomicLong();
+    private final AtomicLong batchesFailed = new AtomicLong();
+    private volatile long blockedMs;
+    private List<Event> current = new ArrayList<>();
+    private long currentSince;
+    private long seq;
+    private LossLedger.Snapshot reported = LossLedger.ZERO;
+    private volatile boolean closing;
+
+    /** Registers the EventBatch schema (BACKWARD compatible) and opens the producer. */
+    public KafkaEventSink(CollectorConfig config, HostInfo host, LossLedger loss) throws SchemaRegistry.RegistryException {
+        this.host = host;
+        this.loss = loss;
+        this.topic = config.string("kafka.topic");
+        this.key = host.hostName().getBytes(StandardCharsets.UTF_8);
+        this.maxEvents = config.integer("kafka.batch.max.events");
+        this.lingerNs = config.millisAsNanos("kafka.linger.ms");
+        SchemaRegistry registry = new SchemaRegistry(config.string("schema.registry.url"));
+        String subject = Topics.valueSubject(topic);
+        int id = registry.register(subject, EventBatch.getClassSchema());
+        registry.setCompatibility(subject, "BACKWARD");
+        this.encoder = new WireEncoder<>(EventBatch.class, id);
+        this.producer = new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static Map<String, Object> producerConfig(CollectorConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string("kafka.bootstrap.servers"));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "funnel-collector");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true); // retries never duplicate or reorder
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.string("kafka.compression"));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5); // our batches are already large
+        int buffer = config.integer("kafka.buffer.bytes");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.min(256 * 1024, buffer / 4)); // a batch must fit the buffer
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) buffer);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.integer("kafka.delivery.timeout.ms"));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, config.integer("kafka.delivery.timeout.ms") - 5));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000); // send() waits at most 1 s, then we retry
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
+        return p;
+    }
+
+    @Override
+    public void write(List<Event> events) {
+        if (current.isEmpty()) {
+            currentSince = System.nanoTime();
+        }
+        for (Event e : events) {
+            current.add(e);
+            if (current.size() >= maxEvents) {
+                closeBatch();
+                currentSince = System.nanoTime();
+            }
+        }
+    }
+
+    @Override
+    public void tick() {
+        if (!current.isEmpty() && System.nanoTime() - currentSince >= lingerNs) {
+            closeBatch();
+        }
+    }
+
+    private void closeBatch() {
+        if (current.isEmpty()) {
+            return;
+        }
+        List<Event> events = current;
+        current = new ArrayList<>(Math.min(maxEvents, 1024));
+        LossLedger.Snapshot now = loss.snapshot();
+        LossLedger.Snapshot d = now.minus(reported);
+        reported = now;
+        EventBatch batch = new EventBatch(host.hostName(), host.bootId(), run, seq++, System.currentTimeMillis() * 1_000_000L,
+                new Loss(d.kernelDropped() + d.decodeLost(), d.kernelUntracked(), d.queueDropped(), d.kafkaFailed(),
+                        now.total()), events);
+        send(new ProducerRecord<>(topic, key, encoder.encode(batch)), events.size());
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, int events) {
+        while (true) {
+            try {
+                producer.send(record, (md, err) -> {
+                    if (err == null) {
+                        delivered.addAndGet(events);
+                        batchesAcked.incrementAndGet();
+                    } else {
+                        loss.kafkaFailed(events);
+                        batchesFailed.incrementAndGet();
+                    }
+                });
+                return;
+            } catch (TimeoutException e) {
+                // No metadata or no buffer space: Kafka is away. Hold on; the backlog upstream bounds us.
+                blockedMs += 1000;
+                if (closing) {
+                    loss.kafkaFailed(events);
+                    batchesFailed.incrementAndGet();
+                    return;
+                }
+            } catch (KafkaException | IllegalArgumentException e) {
+                // Refused outright (e.g. a record over the broker's size limit): lost, counted, go on.
+                loss.kafkaFailed(events);
+                batchesFailed.incrementAndGet();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public long delivered() {
+        return delivered.get();
+    }
+
+    public long batchesAcked() {
+        return batchesAcked.get();
+    }
+
+    public long batchesFailed() {
+        return batchesFailed.get();
+    }
+
+    /** Time send() spent waiting for Kafka, ms. */
+    public long blockedMs() {
+        return blockedMs;
+    }
+
+    public long sequence() {
+        return seq;
+    }
+
+    /** Sends what is held; waits up to 30 s for Kafka, then counts what is still unsent as lost. */
+    @Override
+    public void close() {
+        closeBatch();
+        closing = true;
+        producer.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.funnel.schema.wire;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The Confluent Schema Registry wire format: magic byte 0, the writer schema's registry id
+ * as a 4-byte big-endian int, then the Avro binary body.
+ */
+public final class ConfluentWire {
+    public static final byte MAGIC = 0;
+    public static final int HEADER_BYTES = 5;
+
+    private ConfluentWire() {}
+
+    /** The schema id of a framed record; throws naming what is wrong with the frame. */
+    public static int schemaId(byte[] record) throws MalformedRecordException {
+        if (record == null || record.length == 0) {
+            throw new MalformedRecordException(MalformedRecordException.Reason.EMPTY, "no bytes", null);
+        }
+        if (record[0] != MAGIC) {
+            throw new MalformedRecordException(MalformedRecordException.Reason.BAD_MAGIC_BYTE,
+                    "first byte is " + record[0] + ", not 0", null);
+        }
+        if (record.length < HEADER_BYTES) {
+            throw new MalformedRecordException(MalformedRecordException.Reason.TRUNCATED_AVRO,
+                    record.length + " bytes, shorter than the 5-byte header", null);
+        }
+        return ByteBuffer.wrap(record, 1, 4).getInt();
+    }
+
+    public static void writeHeader(ByteBuffer out, int schemaId) {
+        out.put(MAGIC).putInt(schemaId);
+    }
+}

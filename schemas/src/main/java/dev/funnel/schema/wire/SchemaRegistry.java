@@ -1,0 +1,86 @@
+package dev.funnel.schema.wire;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.avro.AvroSchema;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.CachedSchemaRegistryClient;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.rest.exceptions.RestClientException;
+
+/**
+ * The Confluent Schema Registry client (Confluent's own, as shaded inside Flink's
+ * flink-sql-avro-confluent-registry, the only copy on Maven Central), narrowed to what Funnel
+ * does: register a subject's schema, keep a subject BACKWARD compatible, and look schemas up
+ * by id. Schemas cross the boundary as JSON, so callers use plain org.apache.avro types.
+ *
+ * <p>Thread-safe; lookups by id are cached (ids are immutable).
+ */
+public final class SchemaRegistry {
+    private final String url;
+    private final CachedSchemaRegistryClient client;
+    private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
+
+    public SchemaRegistry(String url) {
+        this.url = url;
+        this.client = new CachedSchemaRegistryClient(url, 1000);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Registers schema under subject (idempotent) and returns its id. */
+    public int register(String subject, Schema schema) throws RegistryException {
+        try {
+            return client.register(subject, new AvroSchema(schema.toString()));
+        } catch (IOException | RestClientException e) {
+            throw RegistryException.of("register " + subject + " at " + url, e);
+        }
+    }
+
+    /** Sets the subject's compatibility level (BACKWARD, FORWARD, FULL, NONE...). */
+    public void setCompatibility(String subject, String level) throws RegistryException {
+        try {
+            client.updateCompatibility(subject, level);
+        } catch (IOException | RestClientException e) {
+            throw RegistryException.of("set compatibility of " + subject + " at " + url, e);
+        }
+    }
+
+    /** The writer schema registered under id. */
+    public Schema schemaById(int id) throws RegistryException {
+        Schema s = byId.get(id);
+        if (s != null) {
+            return s;
+        }
+        try {
+            s = new Schema.Parser().parse(client.getSchemaById(id).canonicalString());
+        } catch (IOException | RestClientException e) {
+            throw RegistryException.of("schema id " + id + " at " + url, e);
+        }
+        byId.put(id, s);
+        return s;
+    }
+
+    /** A registry call failed; status is the HTTP status (404 unknown, 409 incompatible), or -1. */
+    public static final class RegistryException extends Exception {
+        private final int status;
+
+        RegistryException(String message, int status, Throwable cause) {
+            super(message, cause);
+            this.status = status;
+        }
+
+        static RegistryException of(String what, Exception e) {
+            int status = e instanceof RestClientException r ? r.getStatus() : -1;
+            String why = status == 409 ? "incompatible with the subject's earlier versions"
+                    : status == 404 ? "not found" : e.getMessage();
+            return new RegistryException(what + ": " + why + (status > 0 ? " (HTTP " + status + ")" : ""), status, e);
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}
