@@ -79,7 +79,7 @@ static __always_inline void burst_emit(struct burst_key *key, struct burst_state
 	rec->family = key->family;
 	rec->dport = st->dport;
 	__builtin_memcpy(rec->daddr, key->addr, sizeof(rec->daddr));
-	emit_submit(rec);
+	emit_submit(rec, sizeof(*rec));
 }
 
 /*

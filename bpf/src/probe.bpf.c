@@ -20,7 +20,7 @@ int probe_getppid(void *ctx)
 	if (!rec)
 		return 0;
 	fill_header(rec, FUNNEL_EV_PROBE, bpf_ktime_get_boot_ns());
-	emit_submit(rec);
+	emit_submit(rec, sizeof(*rec));
 	return 0;
 }
 

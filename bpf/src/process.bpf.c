@@ -39,7 +39,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	fill_header(&rec->hdr, FUNNEL_EV_FORK, bpf_ktime_get_boot_ns());
 	rec->child_pid = child->tgid;
 	rec->reserved = 0;
-	emit_submit(rec);
+	emit_submit(rec, sizeof(*rec));
 	return 0;
 }
 
@@ -74,7 +74,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	if (len && bpf_probe_read_user(rec->args, len, (void *)arg_start))
 		len = 0;
 	rec->args_len = len;
-	emit_submit(rec);
+	emit_submit(rec, sizeof(*rec));
 	return 0;
 }
 
@@ -101,7 +101,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	rec->lifetime_ns = lifetime;
 	rec->exit_code = task->exit_code;
 	rec->reserved = 0;
-	emit_submit(rec);
+	emit_submit(rec, sizeof(*rec));
 	return 0;
 }
 

@@ -109,7 +109,7 @@ int request_end(struct trace_event_raw_sock_msg_length *ctx)
 	rec->rport = conn->rport;
 	rec->reserved = 0;
 	__builtin_memcpy(rec->raddr, conn->raddr, sizeof(rec->raddr));
-	emit_submit(rec);
+	emit_submit(rec, sizeof(*rec));
 	return 0;
 }
 

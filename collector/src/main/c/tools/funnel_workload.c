@@ -5,7 +5,9 @@
  *
  *   funnel-workload forks N [hold_ms]   fork N children from this one parent; each child
  *                                       sleeps hold_ms (default 0) and exits
- *   funnel-workload getppid N           call getppid() N times (the probe program's trigger)
+ *   funnel-workload getppid N [wait]    call getppid() N times (the probe program's trigger);
+ *                                       with "wait", only after a byte arrives on stdin, so a
+ *                                       benchmark can point the probe at this pid first
  *   funnel-workload opens N             open and close /dev/null N times
  *   funnel-workload connects ADDR PORT N  N TCP connects to ADDR:PORT (IPv4), closed at once
  *
@@ -106,12 +108,17 @@ static long connects(const char *addr, int port, long n)
 int main(int argc, char **argv)
 {
 	long long t0 = now_ms();
+
 	long done = -1;
 
 	if (argc >= 3 && !strcmp(argv[1], "forks"))
 		done = forks(atol(argv[2]), argc >= 4 ? atol(argv[3]) : 0);
-	else if (argc == 3 && !strcmp(argv[1], "getppid")) {
+	else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "getppid")) {
 		long n = atol(argv[2]);
+		char go;
+		if (argc == 4 && read(0, &go, 1) != 1)
+			return 1;
+		t0 = now_ms();
 		for (done = 0; done < n; done++)
 			syscall(SYS_getppid);
 	} else if (argc == 3 && !strcmp(argv[1], "opens"))

@@ -9,7 +9,8 @@ import java.util.Set;
  * constant; {@link #applyTo} fails with the name of any that does not exist.
  *
  * @param ringBytes           ring buffer size, a power of 2 and a multiple of the page size
- * @param wakeupBytes         the kernel wakes the consumer once this much data is pending
+ * @param wakeupBytes         the kernel wakes the consumer each time pending data crosses a multiple
+ *                            of this (a power of 2)
  * @param bucketNs            burst counting bucket
  * @param flushNs             a hot key's counts leave the kernel at most this often
  * @param procPreThreshold    fork/exec/exit records per parent and bucket before aggregation
@@ -45,6 +46,9 @@ public record KernelConfig(
     public KernelConfig {
         if (ringBytes < 4096 || Integer.bitCount(ringBytes) != 1) {
             throw new IllegalArgumentException("ring buffer size must be a power of 2 >= 4096, not " + ringBytes);
+        }
+        if (Long.bitCount(wakeupBytes) != 1) { // the kernel tests crossings with a mask
+            throw new IllegalArgumentException("wake-up mark must be a power of 2, not " + wakeupBytes);
         }
         sensors = Set.copyOf(sensors);
     }

@@ -39,6 +39,11 @@ public final class RecordDecoder {
     private static final int H_COMM = EVENT_HEADER.offset("comm");
 
     private final byte[] scratch = new byte[RecordLayout.ARGS_LEN];
+    // comm is 16 bytes, read as two longs: a small direct-mapped cache of recently seen names
+    // saves decoding a new String per record (most records come from a few processes).
+    private final long[] commLo = new long[256];
+    private final long[] commHi = new long[256];
+    private final String[] commText = new String[256];
     private long malformed;
     private volatile String lastMalformed;
 
@@ -83,7 +88,7 @@ public final class RecordDecoder {
         int type = b.getInt(off + H_TYPE);
         KernelEvent.Header h = new KernelEvent.Header(b.getLong(off + H_TS), b.getLong(off + H_START),
                 b.getLong(off + H_PARENT_START), b.getLong(off + H_CGROUP), type, b.getInt(off + H_PID), b.getInt(off + H_TID),
-                b.getInt(off + H_PPID), b.getInt(off + H_UID), cString(b, off + H_COMM, RecordLayout.COMM_LEN));
+                b.getInt(off + H_PPID), b.getInt(off + H_UID), comm(b, off + H_COMM));
         KernelEvent e = switch (type) {
             case RecordLayout.TYPE_FORK -> len < FORK_EVENT.size() ? null
                     : new KernelEvent.Fork(h, b.getInt(off + FORK_EVENT.offset("child_pid")));
@@ -156,6 +161,20 @@ public final class RecordDecoder {
         } catch (UnknownHostException e) {
             return "?";
         }
+    }
+
+    private String comm(ByteBuffer b, int off) {
+        long lo = b.getLong(off);
+        long hi = b.getLong(off + 8);
+        int slot = (int) ((lo * 0x9E3779B97F4A7C15L + hi) >>> 56);
+        String s = commText[slot];
+        if (s == null || commLo[slot] != lo || commHi[slot] != hi) {
+            s = cString(b, off, RecordLayout.COMM_LEN);
+            commLo[slot] = lo;
+            commHi[slot] = hi;
+            commText[slot] = s;
+        }
+        return s;
     }
 
     private String cString(ByteBuffer b, int off, int max) {

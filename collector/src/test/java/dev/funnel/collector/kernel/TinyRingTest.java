@@ -30,7 +30,7 @@ class TinyRingTest {
         KernelConfig config = KernelConfig.builder()
                 .sensors(EnumSet.of(Sensor.PROCESS))
                 .ringBytes(4096)
-                .wakeupBytes(Long.MAX_VALUE)        // never wake the consumer: it polls on its timeout
+                .wakeupBytes(1L << 62)              // never wake the consumer: it polls on its timeout
                 .procPreThreshold(Integer.MAX_VALUE) // no aggregation: one record per fork and exit
                 .build();
         AtomicLong handled = new AtomicLong();
