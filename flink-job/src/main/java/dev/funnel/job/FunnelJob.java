@@ -1,0 +1,134 @@
+package dev.funnel.job;
+
+import dev.funnel.job.detect.Detectors;
+import dev.funnel.job.model.BatchInfo;
+import dev.funnel.job.model.DeadLetter;
+import dev.funnel.job.model.DecodedBatch;
+import dev.funnel.job.model.EventRecord;
+import dev.funnel.job.rules.Rules;
+import dev.funnel.job.rules.RulesParser;
+import dev.funnel.job.sink.AlertSerialization;
+import dev.funnel.job.sink.DeadLetterSerialization;
+import dev.funnel.job.source.EventBatchDeserializer;
+import dev.funnel.job.source.FlattenBatches;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Stage 3: funnel.events in, one alert per incident out on funnel.alerts, exactly once.
+ *
+ * <pre>
+ * flink run funnel-flink-job.jar --bootstrap-servers kafka:9092 \
+ *     --schema-registry http://registry:8085/apis/ccompat/v7 [--rules rules.yaml]
+ * </pre>
+ *
+ * {@link #pipeline} takes any source of decoded batches and returns the streams to sink, so
+ * tests bring their own source and sinks; {@link #main} only wires Kafka around it.
+ */
+public final class FunnelJob {
+    private FunnelJob() {}
+
+    /** The streams the job produces. late may be null when no detector windows. */
+    public record Outputs(DataStream<dev.funnel.job.model.AlertRecord> alerts, DataStream<DeadLetter> deadLetters,
+            DataStream<EventRecord> late, DataStream<EventRecord> events) {}
+
+    /** Flattens decoded batches (timestamps and watermarks already assigned) and runs the detectors. */
+    public static Outputs pipeline(DataStream<DecodedBatch> decoded, Rules rules) {
+        // Chains with the source (the default strategy): batches are never copied or shipped.
+        SingleOutputStreamOperator<EventRecord> events = decoded
+                .transform("decode and flatten batches", Types.POJO(EventRecord.class), new FlattenBatches())
+                .uid("flatten-batches");
+        DataStream<BatchInfo> batches = events.getSideOutput(FlattenBatches.BATCHES);
+        Detectors.Result r = Detectors.build(events, batches, rules);
+        return new Outputs(r.alerts(), events.getSideOutput(FlattenBatches.DEAD_LETTERS), r.late(), events);
+    }
+
+    /** Per-partition watermarks from each batch's earliest event time, bounded and idle-aware. */
+    public static WatermarkStrategy<DecodedBatch> watermarks(Rules rules) {
+        return WatermarkStrategy.<DecodedBatch>forBoundedOutOfOrderness(Duration.ofMillis(rules.outOfOrdernessMs))
+                .withTimestampAssigner((b, kafkaTs) -> b.earliestMs(kafkaTs))
+                .withIdleness(Duration.ofMillis(rules.idlenessMs));
+    }
+
+    public static KafkaSource<DecodedBatch> source(JobOptions o) {
+        OffsetsInitializer start = switch (o.get("starting-offsets")) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default -> throw new IllegalArgumentException("--starting-offsets: committed, earliest or latest");
+        };
+        var b = KafkaSource.<DecodedBatch>builder()
+                .setBootstrapServers(o.get("bootstrap-servers"))
+                .setTopics(o.get("events-topic"))
+                .setGroupId(o.get("group-id"))
+                .setStartingOffsets(start)
+                .setDeserializer(new EventBatchDeserializer(o.get("schema-registry")))
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperty("isolation.level", "read_committed");
+        if (Boolean.parseBoolean(o.get("bounded"))) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    static <T> KafkaSink<T> exactlyOnce(JobOptions o, String prefix,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+        Properties p = new Properties();
+        p.setProperty("transaction.timeout.ms", "600000"); // within the broker's 15 min maximum
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(o.get("bootstrap-servers"))
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(o.get("transactional-id-prefix") + "-" + prefix)
+                .setKafkaProducerConfig(p)
+                .build();
+    }
+
+    /** The whole job on env, reading and writing Kafka as the options say. */
+    public static void build(StreamExecutionEnvironment env, JobOptions o) {
+        Rules rules = o.get("rules").isEmpty() ? Rules.defaults() : RulesParser.fromFile(Path.of(o.get("rules")));
+        if (!o.get("parallelism").isEmpty()) {
+            env.setParallelism(Integer.parseInt(o.get("parallelism")));
+        }
+        env.enableCheckpointing(RulesParser.durationMs(o.get("checkpoint-interval"), "--checkpoint-interval"),
+                CheckpointingMode.EXACTLY_ONCE);
+        env.getConfig().enableObjectReuse();
+        DataStream<DecodedBatch> decoded = env.fromSource(source(o), watermarks(rules), "funnel.events")
+                .uid("kafka-events");
+        Outputs out = pipeline(decoded, rules);
+        out.alerts().sinkTo(exactlyOnce(o, "alerts", new AlertSerialization(o.get("alerts-topic"), o.get("schema-registry"))))
+                .name("funnel.alerts").uid("kafka-alerts");
+        out.deadLetters().sinkTo(exactlyOnce(o, "dlq", new DeadLetterSerialization(o.get("dead-letter-topic"))))
+                .name("dead letters").uid("kafka-dead-letters");
+        if (out.late() != null) {
+            out.late().sinkTo(new DiscardingSink<>()).name("late events (counted, dropped)").uid("late-sink");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobOptions o;
+        try {
+            o = JobOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("funnel job: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, o);
+        env.execute(o.get("job-name"));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.funnel.job.detect;
+
+import dev.funnel.job.model.EventRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Events that arrived after the watermark had passed their windows: counted (metric
+ * lateEvents, in kernel events) and handed on for whoever wants them; detections miss them.
+ */
+public final class LateEvents extends ProcessFunction<EventRecord, EventRecord> {
+    private transient Counter late;
+    private transient Counter lateRecords;
+
+    @Override
+    public void open(OpenContext ctx) {
+        late = getRuntimeContext().getMetricGroup().counter("lateEvents");
+        lateRecords = getRuntimeContext().getMetricGroup().counter("lateRecords");
+    }
+
+    @Override
+    public void processElement(EventRecord e, Context ctx, Collector<EventRecord> out) {
+        late.inc(e.count);
+        lateRecords.inc();
+        out.collect(e);
+    }
+}

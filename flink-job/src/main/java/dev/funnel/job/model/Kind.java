@@ -1,0 +1,8 @@
+package dev.funnel.job.model;
+
+/** What an event record stands for: a single kernel event, or a kernel-aggregated burst. */
+public enum Kind {
+    FORK, EXEC, EXIT,
+    FORK_BURST, CHILD_EXEC_BURST, CHILD_SHORT_EXIT_BURST, FD_OPEN_BURST, CONNECT_BURST,
+    SLOW_REQUEST, OTHER
+}

@@ -1,0 +1,205 @@
+package dev.funnel.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.funnel.job.detect.AlertDeduplicator;
+import dev.funnel.job.detect.BurstDetectors;
+import dev.funnel.job.detect.Detectors;
+import dev.funnel.job.detect.FloodDetector;
+import dev.funnel.job.detect.ForkDetectors;
+import dev.funnel.job.detect.WindowStats;
+import dev.funnel.job.model.AlertRecord;
+import dev.funnel.job.model.EventRecord;
+import dev.funnel.job.model.Kind;
+import dev.funnel.job.rules.Rules;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each detector's stateful operator alone, as the job builds it: the right output, late
+ * events to the side output, and no keyed state or timer left once the window (or incident)
+ * is over, so state does not grow with the number of processes ever seen.
+ */
+class DetectorHarnessTest {
+    final Rules rules = Rules.defaults();
+
+    static EventRecord event(Kind kind, int pid, long ms, int count) {
+        EventRecord e = new EventRecord();
+        e.host = "h";
+        e.bootId = "b";
+        e.kind = kind;
+        e.pid = pid;
+        e.startNs = 1000 + pid;
+        e.ppid = 1;
+        e.parentStartNs = 1;
+        e.exe = "/usr/bin/x";
+        e.timeNs = ms * 1_000_000L;
+        e.firstNs = e.timeNs;
+        e.count = count;
+        e.lifetimeNs = 1_000_000L;
+        e.destination = "10.0.0.1";
+        return e;
+    }
+
+    /** The test harness around the operator that made stream (taken from the job's own graph). */
+    @SuppressWarnings("unchecked")
+    static <IN, OUT> KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> harness(
+            SingleOutputStreamOperator<OUT> stream, KeySelector<IN, String> key) throws Exception {
+        OneInputTransformation<IN, OUT> t = (OneInputTransformation<IN, OUT>) stream.getTransformation();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(t.getOperatorFactory(), key, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    /** The harness around the operator `steps` transformations above stream (a window before filter/map). */
+    @SuppressWarnings("unchecked")
+    static <IN, OUT> KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> harnessAbove(
+            DataStream<?> stream, int steps, KeySelector<IN, String> key) throws Exception {
+        Transformation<?> t = stream.getTransformation();
+        for (int i = 0; i < steps; i++) {
+            t = t.getInputs().get(0);
+        }
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(((OneInputTransformation<IN, OUT>) t).getOperatorFactory(),
+                key, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static DataStream<EventRecord> events() {
+        return StreamExecutionEnvironment.getExecutionEnvironment().fromData(event(Kind.FORK, 1, 0, 1));
+    }
+
+    @Test
+    void forkPanesCountPerWindowSendLateEventsAsideAndClearState() throws Exception {
+        var h = DetectorHarnessTest.<EventRecord, WindowStats>harness(ForkDetectors.panes(events(), rules),
+                EventRecord::processKey);
+        for (int i = 0; i < 60; i++) {
+            h.processElement(new StreamRecord<>(event(Kind.FORK, 7, 10 + i * 10, 1), 10 + i * 10));
+        }
+        h.processElement(new StreamRecord<>(event(Kind.FORK_BURST, 7, 900, 40), 900)); // a burst counts 40
+        assertEquals(1, h.numKeyedStateEntries(), "one open window");
+        assertEquals(1, h.numEventTimeTimers());
+        h.processWatermark(999);
+        List<WindowStats> out = h.extractOutputValues();
+        assertEquals(1, out.size());
+        assertEquals(100, out.get(0).count);
+        assertEquals(0, h.numKeyedStateEntries(), "window state cleared when it fired");
+        assertEquals(0, h.numEventTimeTimers());
+        h.processElement(new StreamRecord<>(event(Kind.FORK, 7, 500, 1), 500)); // behind the watermark
+        assertEquals(1, h.getSideOutput(Detectors.LATE).size(), "late event to the side output");
+        assertEquals(0, h.numKeyedStateEntries());
+        h.close();
+    }
+
+    @Test
+    void sustainedRateSlidesOverPanesAndClearsAfterTheLastWindow() throws Exception {
+        DataStream<WindowStats> panes = ForkDetectors.panes(events(), rules);
+        // sustained = sliding window -> filter -> map: the window is two steps up.
+        var h = DetectorHarnessTest.<WindowStats, WindowStats>harnessAbove(ForkDetectors.sustained(panes, rules), 2,
+                s -> s.key);
+        for (int s = 0; s < 10; s++) {
+            WindowStats p = new WindowStats();
+            p.key = "h/7@1007";
+            p.add(event(Kind.FORK_BURST, 7, s * 1000L + 500, 30)); // 30/s: over 20/s
+            h.processElement(new StreamRecord<>(p, s * 1000L + 999));
+        }
+        h.processWatermark(9_999);
+        List<WindowStats> out = h.extractOutputValues();
+        assertTrue(out.stream().anyMatch(w -> w.windowStartMs == 0 && w.windowEndMs == 10_000 && w.count == 300),
+                "the full 10 s window sums its ten panes");
+        assertEquals(10, out.size(), "every window ending by 10 s fired once");
+        h.processWatermark(30_000);
+        assertEquals(0, h.numKeyedStateEntries(), "every sliding window of the panes closed");
+        assertEquals(0, h.numEventTimeTimers());
+        h.close();
+    }
+
+    @Test
+    void aBurstDetectorWindowFiresOnceAndForgetsTheKey() throws Exception {
+        // alerts() is window -> filter -> map: the window is two steps up.
+        var h = DetectorHarnessTest.<EventRecord, WindowStats>harnessAbove(BurstDetectors.fdBurst(events(), rules).alerts(),
+                2, EventRecord::processKey);
+        h.processElement(new StreamRecord<>(event(Kind.FD_OPEN_BURST, 9, 100, 150), 100));
+        h.processElement(new StreamRecord<>(event(Kind.FD_OPEN_BURST, 9, 800, 150), 800));
+        h.processWatermark(999);
+        assertEquals(300, h.extractOutputValues().get(0).count);
+        assertEquals(0, h.numKeyedStateEntries());
+        assertEquals(0, h.numEventTimeTimers());
+        h.close();
+    }
+
+    @Test
+    void floodPatternMatchesOutOfOrderInputAndForgetsIt() throws Exception {
+        var h = DetectorHarnessTest.<EventRecord, AlertRecord>harness(FloodDetector.build(events(), rules),
+                EventRecord::spawnerKey);
+        // 20 short-lived children of parent 1 (the spawner), arriving shuffled within 1 s.
+        int[] order = {5, 1, 9, 0, 3, 19, 2, 8, 4, 7, 6, 11, 10, 13, 12, 15, 14, 18, 16, 17};
+        for (int i : order) {
+            EventRecord e = event(Kind.EXIT, 100 + i, 100 + i * 40L, 1);
+            h.processElement(new StreamRecord<>(e, e.timeMs()));
+        }
+        assertEquals(0, h.extractOutputValues().size(), "CEP waits for the watermark to order events");
+        h.processWatermark(2_000);
+        List<AlertRecord> out = h.extractOutputValues();
+        assertEquals(1, out.size(), "one match for the 20 children, in event-time order: " + out);
+        assertEquals(20.0, out.get(0).observed);
+        assertEquals(1, out.get(0).pid, "about the parent");
+        h.processElement(new StreamRecord<>(event(Kind.EXIT, 500, 100, 1), 100)); // far behind the watermark
+        assertEquals(1, h.getSideOutput(Detectors.LATE).size(), "late to the side output");
+        h.processWatermark(10_000);
+        assertEquals(0, h.numEventTimeTimers(), "no timers left once every partial match is gone");
+        h.close();
+    }
+
+    static AlertRecord candidate(String detector, int priority, long startMs, long endMs) {
+        AlertRecord a = new AlertRecord();
+        a.detector = detector;
+        a.family = "spawn";
+        a.subjectKey = "h/7@1007";
+        a.priority = priority;
+        a.windowStartNs = startMs * 1_000_000L;
+        a.windowEndNs = endMs * 1_000_000L;
+        a.cooldownMs = 60_000;
+        a.summary = detector;
+        return a;
+    }
+
+    @Test
+    void theDeduplicatorLetsOneAlertThroughPerIncidentAndThenForgetsIt() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
+                new KeyedProcessOperator<>(new AlertDeduplicator()), AlertDeduplicator::key, Types.STRING);
+        h.open();
+        // Two detectors of the family fire on the same second: the higher priority is the alert.
+        h.processElement(new StreamRecord<>(candidate(Rules.SUSTAINED_FORK_RATE, 3, -9_000, 1_000), 999));
+        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 0, 1_000), 999));
+        h.processWatermark(999);
+        assertEquals(List.of(Rules.FORK_STORM), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        // The storm goes on for 30 s: one incident.
+        for (long s = 1; s <= 30; s++) {
+            h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, s * 1000, s * 1000 + 1000), s * 1000 + 999));
+            h.processWatermark(s * 1000 + 999);
+        }
+        assertEquals(1, h.extractOutputValues().size(), "still the same incident");
+        assertTrue(h.numKeyedStateEntries() > 0);
+        // Quiet for the cooldown after the last window (31 s + 60 s): everything is forgotten.
+        h.processWatermark(91_000);
+        assertEquals(0, h.numKeyedStateEntries(), "state cleared");
+        assertEquals(0, h.numEventTimeTimers(), "timers cleared");
+        // A new storm is a new incident.
+        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 120_000, 121_000), 120_999));
+        h.processWatermark(121_000);
+        assertEquals(2, h.extractOutputValues().size());
+        h.close();
+    }
+}
