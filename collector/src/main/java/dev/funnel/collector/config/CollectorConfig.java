@@ -59,6 +59,8 @@ public final class CollectorConfig {
                     "Producer compression."),
             ConfigKey.of("kafka.linger.ms", "200", NON_NEGATIVE_INT, "How long a batch may wait to fill."),
             ConfigKey.of("kafka.batch.max.events", "1000", POSITIVE_INT, "Events per Kafka record at most."),
+            ConfigKey.of("kafka.heartbeat.ms", "1000", POSITIVE_INT,
+                    "A quiet host still sends an empty batch this often, so event time (and loss) keeps moving."),
             ConfigKey.of("kafka.delivery.timeout.ms", "120000", POSITIVE_INT,
                     "How long Kafka may keep retrying a batch before it counts as lost."),
             ConfigKey.of("kafka.buffer.bytes", "33554432", POSITIVE_INT,

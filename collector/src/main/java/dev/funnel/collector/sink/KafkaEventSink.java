@@ -27,7 +27,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Events to Kafka as EventBatch records in the Confluent wire format, keyed by host so one
  * host's batches stay in order on one partition. A batch closes at kafka.batch.max.events or
  * after kafka.linger.ms; it carries the run's next sequence number and the loss since the
- * previous batch, so the job can tell complete windows from lossy ones.
+ * previous batch, so the job can tell complete windows from lossy ones. A host with nothing to
+ * say sends an empty batch every kafka.heartbeat.ms: the job's event-time clock for this host
+ * (its watermark) would otherwise stop, and the last window before a quiet spell never closes.
  *
  * <p>Backpressure: while Kafka cannot take a batch (down, or its buffer full), write() waits
  * and retries, so the pipeline's bounded backlog fills and drops (counted) upstream, and the
@@ -44,6 +46,8 @@ public final class KafkaEventSink implements EventSink {
     private final String topic;
     private final int maxEvents;
     private final long lingerNs;
+    private final long heartbeatNs;
+    private long lastSentNs = System.nanoTime();
     private final long run = System.currentTimeMillis() * 1_000_000L;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong batchesAcked = new AtomicLong();
@@ -63,6 +67,7 @@ public final class KafkaEventSink implements EventSink {
         this.key = host.hostName().getBytes(StandardCharsets.UTF_8);
         this.maxEvents = config.integer("kafka.batch.max.events");
         this.lingerNs = config.millisAsNanos("kafka.linger.ms");
+        this.heartbeatNs = config.millisAsNanos("kafka.heartbeat.ms");
         SchemaRegistry registry = new SchemaRegistry(config.string("schema.registry.url"));
         String subject = Topics.valueSubject(topic);
         int id = registry.register(subject, EventBatch.getClassSchema());
@@ -106,15 +111,22 @@ public final class KafkaEventSink implements EventSink {
 
     @Override
     public void tick() {
-        if (!current.isEmpty() && System.nanoTime() - currentSince >= lingerNs) {
+        long now = System.nanoTime();
+        if (!current.isEmpty() && now - currentSince >= lingerNs) {
             closeBatch();
+        } else if (current.isEmpty() && now - lastSentNs >= heartbeatNs) {
+            sendBatch(); // empty: a heartbeat
         }
     }
 
     private void closeBatch() {
-        if (current.isEmpty()) {
-            return;
+        if (!current.isEmpty()) {
+            sendBatch();
         }
+    }
+
+    private void sendBatch() {
+        lastSentNs = System.nanoTime();
         List<Event> events = current;
         current = new ArrayList<>(Math.min(maxEvents, 1024));
         LossLedger.Snapshot now = loss.snapshot();
