@@ -21,10 +21,23 @@ public final class Tracefs {
         }
     }
 
-    /** Whether this process can read the tracepoint ids (root, or CAP_DAC_READ_SEARCH). */
+    /**
+     * Whether this process can read the tracepoint ids (root, or CAP_DAC_READ_SEARCH). Reads
+     * one instead of asking access(2), which ignores a non-root user's capabilities and would
+     * turn the systemd unit's least-privilege set away.
+     */
     public static boolean readable() {
-        return Files.isReadable(MOUNT.resolve("events/sched/sched_process_fork/id"))
-                || Files.isReadable(LEGACY.resolve("events/sched/sched_process_fork/id"));
+        return canRead(MOUNT.resolve("events/sched/sched_process_fork/id"))
+                || canRead(LEGACY.resolve("events/sched/sched_process_fork/id"));
+    }
+
+    private static boolean canRead(Path p) {
+        try {
+            Files.readAllBytes(p);
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     /** Mounts tracefs at /sys/kernel/tracing; needs CAP_SYS_ADMIN. */
