@@ -143,22 +143,53 @@ class DetectorHarnessTest {
     void floodPatternMatchesOutOfOrderInputAndForgetsIt() throws Exception {
         var h = DetectorHarnessTest.<EventRecord, AlertRecord>harness(FloodDetector.build(events(), rules),
                 EventRecord::spawnerKey);
-        // 20 short-lived children of parent 1 (the spawner), arriving shuffled within 1 s.
-        int[] order = {5, 1, 9, 0, 3, 19, 2, 8, 4, 7, 6, 11, 10, 13, 12, 15, 14, 18, 16, 17};
+        // As many short-lived children of parent 1 (the spawner) as the rule asks for, arriving
+        // shuffled within 1 s.
+        int children = rules.get(Rules.SHORT_LIVED_FLOOD).count;
+        List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, children).boxed().toList());
+        java.util.Collections.shuffle(order, new java.util.Random(7));
         for (int i : order) {
-            EventRecord e = event(Kind.EXIT, 100 + i, 100 + i * 40L, 1);
+            EventRecord e = event(Kind.EXIT, 100 + i, 100 + i * 900L / children, 1);
             h.processElement(new StreamRecord<>(e, e.timeMs()));
         }
         assertEquals(0, h.extractOutputValues().size(), "CEP waits for the watermark to order events");
         h.processWatermark(2_000);
         List<AlertRecord> out = h.extractOutputValues();
-        assertEquals(1, out.size(), "one match for the 20 children, in event-time order: " + out);
-        assertEquals(20.0, out.get(0).observed);
+        assertEquals(1, out.size(), "one match for the " + children + " children, in event-time order: " + out);
+        assertEquals((double) children, out.get(0).observed);
         assertEquals(1, out.get(0).pid, "about the parent");
         h.processElement(new StreamRecord<>(event(Kind.EXIT, 500, 100, 1), 100)); // far behind the watermark
         assertEquals(1, h.getSideOutput(Detectors.LATE).size(), "late to the side output");
         h.processWatermark(10_000);
         assertEquals(0, h.numEventTimeTimers(), "no timers left once every partial match is gone");
+        h.close();
+    }
+
+    @Test
+    void aFloodMatchEndingBeforeTheStormsWindowWaitsAndTheStormIsTheAlert() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
+                new KeyedProcessOperator<>(new AlertDeduplicator(1_000)), AlertDeduplicator::key, Types.STRING);
+        h.open();
+        // A storm whose children die at once: the CEP match ends at its last exit (39.697 s),
+        // the fork storm's window at the next full second.
+        h.processElement(new StreamRecord<>(candidate(Rules.SHORT_LIVED_FLOOD, 2, 38_886, 39_697), 39_696));
+        h.processWatermark(39_700);
+        assertEquals(List.of(), h.extractOutputValues(), "the flood is held for a better candidate");
+        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 39_000, 40_000), 39_999));
+        h.processWatermark(40_000);
+        assertEquals(List.of(Rules.FORK_STORM), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        h.processWatermark(41_000);
+        assertEquals(1, h.extractOutputValues().size(), "the held flood was the same incident");
+        h.close();
+
+        // The same two due at once (the watermark jumped): still the storm.
+        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertDeduplicator(1_000)),
+                AlertDeduplicator::key, Types.STRING);
+        h.open();
+        h.processElement(new StreamRecord<>(candidate(Rules.SHORT_LIVED_FLOOD, 2, 38_886, 39_697), 39_696));
+        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 39_000, 40_000), 39_999));
+        h.processWatermark(45_000);
+        assertEquals(List.of(Rules.FORK_STORM), h.extractOutputValues().stream().map(a -> a.detector).toList());
         h.close();
     }
 
@@ -178,7 +209,7 @@ class DetectorHarnessTest {
     @Test
     void theDeduplicatorLetsOneAlertThroughPerIncidentAndThenForgetsIt() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
-                new KeyedProcessOperator<>(new AlertDeduplicator()), AlertDeduplicator::key, Types.STRING);
+                new KeyedProcessOperator<>(new AlertDeduplicator(0)), AlertDeduplicator::key, Types.STRING);
         h.open();
         // Two detectors of the family fire on the same second: the higher priority is the alert.
         h.processElement(new StreamRecord<>(candidate(Rules.SUSTAINED_FORK_RATE, 3, -9_000, 1_000), 999));

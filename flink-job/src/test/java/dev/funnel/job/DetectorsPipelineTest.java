@@ -75,7 +75,11 @@ class DetectorsPipelineTest {
         }
         ev.add(sim.slowRequest(3_000, 600, "/usr/bin/python3", 700, 8080)); // one slow request is not an incident
         ev.add(sim.slowRequest(9_000, 600, "/usr/bin/python3", 650, 8080));
-        ev.add(sim.fdBurst(10_000, 10_900, 700, "/usr/bin/find", 150));      // under 200
+        ev.add(sim.fdBurst(10_000, 10_900, 700, "/usr/bin/mandb", 1900));   // under 5000
+        // make -j2 as measured here: ~12 short-lived compilers a second (25 per 2 s).
+        for (int i = 0; i < 40; i++) {
+            ev.add(sim.childExit(20_000 + i * 80, 41_000 + i, 501, "/usr/bin/make", 150));
+        }
         ev.add(sim.connectBurst(12_000, 12_900, 800, "/usr/bin/curl", 60, "10.0.0.5"));
         ev.add(sim.connectBurst(12_000, 12_900, 800, "/usr/bin/curl", 60, "10.0.0.6"));
         ev.sort((a, b) -> Long.compare(a.getTimeNs(), b.getTimeNs()));
@@ -88,15 +92,15 @@ class DetectorsPipelineTest {
         for (int i = 0; i < 8; i++) {
             ev.add(sim.childExit(i * 10, 50_000 + i, 200, "/bin/sh", 5));
         }
-        ev.add(sim.shortExitBurst(90, 400, 50_100, 200, "/bin/sh", 15)); // 8 + 15 >= 20
+        ev.add(sim.shortExitBurst(90, 400, 50_100, 200, "/bin/sh", 45)); // 8 + 45 >= 50
         List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
         AlertRecord a = alerts.get(0);
         assertEquals(Rules.SHORT_LIVED_FLOOD, a.detector);
         assertEquals(200, a.pid, "about the parent");
         assertEquals("/bin/sh", a.exe);
-        assertEquals(23.0, a.observed);
-        assertTrue(a.summary.startsWith("PID 200 (/bin/sh) spawned 23 short-lived children"), a.summary);
+        assertEquals(53.0, a.observed);
+        assertTrue(a.summary.startsWith("PID 200 (/bin/sh) spawned 53 short-lived children"), a.summary);
     }
 
     @Test
@@ -109,6 +113,8 @@ class DetectorsPipelineTest {
         List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
         assertEquals("950", alerts.get(0).attributes.get("worst_latency_ms"));
+        assertEquals(3.0, alerts.get(0).threshold, "fires at min_count requests");
+        assertEquals("500", alerts.get(0).attributes.get("latency_threshold_ms"));
         assertTrue(alerts.get(0).summary.contains("answered 4 requests slower than 500 ms in 10 s, worst 950 ms, on port 8080"),
                 alerts.get(0).summary);
     }
@@ -116,12 +122,12 @@ class DetectorsPipelineTest {
     @Test
     void fdAndConnectionBurstsFireOverTheirThresholds() throws Exception {
         List<Event> ev = new ArrayList<>();
-        ev.add(sim.fdBurst(100, 500, 700, "/usr/bin/find", 150));
-        ev.add(sim.fdBurst(500, 900, 700, "/usr/bin/find", 150)); // 300 in one window
+        ev.add(sim.fdBurst(100, 500, 700, "/usr/bin/find", 2600));
+        ev.add(sim.fdBurst(500, 900, 700, "/usr/bin/find", 2600)); // 5200 in one window
         ev.add(sim.connectBurst(1000, 1900, 800, "/usr/bin/curl", 150, "10.0.0.5"));
         List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
         assertEquals(2, alerts.size(), alerts.toString());
-        assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(Rules.FD_BURST) && a.observed == 300));
+        assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(Rules.FD_BURST) && a.observed == 5200));
         assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(Rules.CONNECTION_BURST)
                 && "10.0.0.5".equals(a.attributes.get("destination"))));
     }
@@ -154,6 +160,7 @@ class DetectorsPipelineTest {
         }
         List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
         assertEquals(1, alerts.size(), "fork storm, flood and sustained rate describe one incident: " + alerts);
+        assertEquals(Rules.FORK_STORM, alerts.get(0).detector, "the storm is the alert, the flood its symptom");
     }
 
     @Test

@@ -2,8 +2,11 @@ package dev.funnel.job.detect;
 
 import dev.funnel.job.model.AlertRecord;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -19,11 +22,14 @@ import org.apache.flink.util.Collector;
  *
  * <p>Candidates wait until the watermark passes their window end: by then every detector of
  * the family that fired on the same data has delivered (each emits before forwarding that
- * watermark). They are then taken in window order; among those ending together the highest
- * priority (lowest number) is the alert, unless an incident is already open, and every one of
- * them extends the incident to its window end + cooldown, so a storm that goes on gives one
- * alert, not one per window. When the incident has been quiet for its cooldown, a timer clears
- * all state for the key.
+ * watermark). A candidate below the top priority waits holdMs longer: its window may end
+ * before that of a better one about the same incident (a CEP match ends at its last event, a
+ * fork storm's window at the next full second). Due candidates are taken in window order; one
+ * that finds no incident open opens one, and the alert is the highest-priority candidate due
+ * with it (those starting before its window end + holdMs). Every candidate extends the
+ * incident to its window end + cooldown, so a storm that goes on gives one alert, not one
+ * per window. When the incident has been quiet for its cooldown, a timer clears all state
+ * for the key.
  *
  * <p>State per key: waiting candidates, and the open incident's end (event-time ms).
  * Metrics: alertsOut, suppressed.
@@ -32,17 +38,31 @@ public final class AlertDeduplicator extends KeyedProcessFunction<String, AlertR
     private static final Comparator<AlertRecord> ORDER = Comparator.<AlertRecord>comparingLong(a -> a.windowEndNs)
             .thenComparingInt(a -> a.priority).thenComparingLong(a -> a.windowStartNs);
 
+    private final long holdMs;
     private transient ListState<AlertRecord> waiting;
     private transient ValueState<Long> incidentEndMs;
     private transient Counter alertsOut;
     private transient Counter suppressed;
 
+    /** holdMs: how much longer than their window a candidate below priority 1 waits. */
+    public AlertDeduplicator(long holdMs) {
+        this.holdMs = holdMs;
+    }
+
     public static String key(AlertRecord a) {
         return a.family + "|" + a.subjectKey;
     }
 
-    private static long dueMs(AlertRecord a) {
-        return a.windowEndNs / 1_000_000L - 1;
+    private long dueMs(AlertRecord a) {
+        return endMs(a) - 1 + (a.priority > 1 ? holdMs : 0);
+    }
+
+    private static long startMs(AlertRecord a) {
+        return a.windowStartNs / 1_000_000L;
+    }
+
+    private static long endMs(AlertRecord a) {
+        return a.windowEndNs / 1_000_000L;
     }
 
     @Override
@@ -59,6 +79,19 @@ public final class AlertDeduplicator extends KeyedProcessFunction<String, AlertR
         ctx.timerService().registerEventTimeTimer(dueMs(c));
     }
 
+    /** The highest priority among due[first] and the candidates starting before its end + holdMs. */
+    private AlertRecord best(List<AlertRecord> due, int first) {
+        AlertRecord best = due.get(first);
+        long horizon = endMs(best) + holdMs;
+        for (int j = first + 1; j < due.size(); j++) {
+            AlertRecord c = due.get(j);
+            if (startMs(c) < horizon && c.priority < best.priority) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertRecord> out) throws Exception {
         List<AlertRecord> due = new ArrayList<>();
@@ -69,17 +102,19 @@ public final class AlertDeduplicator extends KeyedProcessFunction<String, AlertR
         Long end = incidentEndMs.value();
         if (!due.isEmpty()) {
             due.sort(ORDER);
-            long groupEnd = Long.MIN_VALUE;
-            for (AlertRecord a : due) {
-                boolean firstOfGroup = a.windowEndNs != groupEnd;
-                groupEnd = a.windowEndNs;
-                if (firstOfGroup && (end == null || a.windowStartNs / 1_000_000L >= end)) {
-                    out.collect(a);
+            Set<AlertRecord> emitted = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < due.size(); i++) {
+                AlertRecord a = due.get(i);
+                if (end == null || startMs(a) >= end) {
+                    AlertRecord best = best(due, i);
+                    out.collect(best);
+                    emitted.add(best);
                     alertsOut.inc();
-                } else {
+                }
+                if (!emitted.contains(a)) {
                     suppressed.inc(); // a lower-priority twin, or the same incident still going
                 }
-                end = Math.max(end == null ? Long.MIN_VALUE : end, a.windowEndNs / 1_000_000L + a.cooldownMs);
+                end = Math.max(end == null ? Long.MIN_VALUE : end, endMs(a) + a.cooldownMs);
             }
             incidentEndMs.update(end);
             ctx.timerService().registerEventTimeTimer(end);

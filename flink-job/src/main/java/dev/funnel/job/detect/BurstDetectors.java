@@ -22,6 +22,8 @@ public final class BurstDetectors {
                     AlertRecord a = Alerts.of(Rules.SLOW_REQUESTS, Rules.SLOW_REQUESTS, 1, r, s, false, s.count,
                             "requests");
                     long worstMs = s.maxDurationNs / 1_000_000L;
+                    a.threshold = r.count; // what fired is the count; the latency bar is an attribute
+                    a.attributes.put("latency_threshold_ms", Long.toString((long) r.threshold));
                     a.attributes.put("worst_latency_ms", Long.toString(worstMs));
                     a.attributes.put("local_port", Integer.toString(s.sample.destinationPort));
                     a.summary = Alerts.who(a) + " answered " + s.count + " requests slower than "

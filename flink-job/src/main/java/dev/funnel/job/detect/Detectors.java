@@ -65,10 +65,19 @@ public final class Detectors {
         }
         DataStream<AlertRecord> alerts = union(candidates)
                 .keyBy(AlertDeduplicator::key, Types.STRING)
-                .process(new AlertDeduplicator()).name("one alert per incident").uid("dedup");
+                .process(new AlertDeduplicator(holdMs(rules))).name("one alert per incident").uid("dedup");
         DataStream<EventRecord> lateEvents = late.isEmpty() ? null
                 : union(late).process(new LateEvents()).name("late events (counted)").uid("late-events");
         return new Result(alerts, lateEvents);
+    }
+
+    /**
+     * How long a lower-priority candidate waits past its window for a better one: the fork
+     * storm's window, the longest a priority-1 spawn candidate can end after a flood match
+     * about the same burst.
+     */
+    static long holdMs(Rules rules) {
+        return rules.enabled(Rules.FORK_STORM) ? rules.get(Rules.FORK_STORM).windowMs : 0;
     }
 
     @SafeVarargs
