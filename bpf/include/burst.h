@@ -11,7 +11,7 @@
  *     (fd/connect kinds, whose sub-threshold events are filtered out by design);
  *   - hot: every event goes into the key's pending count, emitted as one burst_event when
  *     the key crosses the threshold and then at most every flush_ns. Counts that go quiet
- *     are emitted by the sweep_bursts program, which the collector runs every flush_ns.
+ *     are emitted by the sweep_bursts program, which the collector runs 4 times per flush_ns.
  * So a storm lasting D costs about pre_threshold singles + D / flush_ns records per key, and
  * the counts in those records add up to the events exactly: pending only moves with atomics.
  * flush_ns also bounds how late a count reaches user space, and a record carries the span

@@ -8,6 +8,6 @@
 const volatile __u32 ignore_tgid = 0;
 const volatile __u64 wakeup_bytes = 64 * 1024;
 const volatile __u64 bucket_ns = 1000000000ULL;
-const volatile __u64 flush_ns = 1000000000ULL;
+const volatile __u64 flush_ns = 250000000ULL;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -74,12 +74,12 @@ public record KernelConfig(
         return b;
     }
 
-    /** Defaults: 8 MiB ring, wake-up at 64 KiB, 1 s buckets and flushes, the PROBE sensor off. */
+    /** Defaults: 8 MiB ring, wake-up at 64 KiB, 1 s buckets, 250 ms flushes, the PROBE sensor off. */
     public static final class Builder {
         private int ringBytes = 8 << 20;
         private long wakeupBytes = 64 << 10;
         private long bucketNs = 1_000_000_000L;
-        private long flushNs = 1_000_000_000L;
+        private long flushNs = 250_000_000L;
         private int procPreThreshold = 8;
         private long shortLivedNs = 2_000_000_000L;
         private int fdPreThreshold = 64;

@@ -20,7 +20,7 @@ class RulesParserTest {
         assertEquals(1000, r.get(Rules.SUSTAINED_FORK_RATE).slideMs);
         assertEquals(2000, r.get(Rules.SHORT_LIVED_FLOOD).windowMs);
         assertEquals(500, r.get(Rules.SLOW_REQUESTS).threshold);
-        assertEquals(2000, r.outOfOrdernessMs);
+        assertEquals(1000, r.outOfOrdernessMs);
         assertEquals(5000, r.idlenessMs);
     }
 
