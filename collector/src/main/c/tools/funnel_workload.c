@@ -3,7 +3,9 @@
  * funnel-workload: real kernel workloads with exactly known sizes, so tests and `funnel
  * stress` can compare what Funnel reports with what happened.
  *
- *   funnel-workload forks N [hold_ms]   fork N children from this one parent; each child
+ *   funnel-workload forks N [hold_ms [every_ms]]
+ *                                       fork N children from this one parent, one every
+ *                                       every_ms (default 0: as fast as it can); each child
  *                                       sleeps hold_ms (default 0) and exits
  *   funnel-workload getppid N [wait]    call getppid() N times (the probe program's trigger);
  *                                       with "wait", only after a byte arrives on stdin, so a
@@ -37,7 +39,7 @@ static long long now_ms(void)
 	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
-static long forks(long n, long hold_ms)
+static long forks(long n, long hold_ms, long every_ms)
 {
 	long made = 0, alive = 0;
 
@@ -58,6 +60,8 @@ static long forks(long n, long hold_ms)
 		}
 		made++;
 		alive++;
+		if (every_ms > 0)
+			usleep(every_ms * 1000);
 		while (alive >= MAX_OUTSTANDING && wait(NULL) > 0)
 			alive--;
 		while (alive > 0 && waitpid(-1, NULL, WNOHANG) > 0)
@@ -112,7 +116,7 @@ int main(int argc, char **argv)
 	long done = -1;
 
 	if (argc >= 3 && !strcmp(argv[1], "forks"))
-		done = forks(atol(argv[2]), argc >= 4 ? atol(argv[3]) : 0);
+		done = forks(atol(argv[2]), argc >= 4 ? atol(argv[3]) : 0, argc >= 5 ? atol(argv[4]) : 0);
 	else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "getppid")) {
 		long n = atol(argv[2]);
 		char go;
@@ -126,7 +130,7 @@ int main(int argc, char **argv)
 	else if (argc == 5 && !strcmp(argv[1], "connects"))
 		done = connects(argv[2], atoi(argv[3]), atol(argv[4]));
 	else {
-		fprintf(stderr, "usage: %s forks N [hold_ms] | getppid N | opens N | connects ADDR PORT N\n",
+		fprintf(stderr, "usage: %s forks N [hold_ms [every_ms]] | getppid N | opens N | connects ADDR PORT N\n",
 			argv[0]);
 		return 2;
 	}

@@ -1,0 +1,52 @@
+package dev.funnel.demo.alerts;
+
+import dev.funnel.schema.Alert;
+import dev.funnel.collector.sink.AvroJson;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/** How an alert reads on a terminal, and as one JSON object per line for machines. */
+public final class AlertFormat {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    private AlertFormat() {}
+
+    /**
+     * One line a person can act on, then the context indented below it:
+     * <pre>
+     * 12:00:01.250 fork_storm host-a  PID 1234 (/usr/bin/worker) forked 57 times in 1 s, ...
+     *     window 12:00:00.000-12:00:01.000, loss 0, cgroup /system.slice/x.service
+     * </pre>
+     */
+    public static String human(Alert a) {
+        StringBuilder s = new StringBuilder();
+        s.append(TIME.format(instant(a.getWindowEndNs()))).append(' ').append(a.getDetector()).append(' ')
+                .append(a.getHost()).append("  ").append(a.getSummary());
+        s.append("\n    window ").append(TIME.format(instant(a.getWindowStartNs()))).append('-')
+                .append(TIME.format(instant(a.getWindowEndNs())))
+                .append(", observed ").append(number(a.getObserved())).append(' ').append(a.getUnit())
+                .append(" (threshold ").append(number(a.getThreshold())).append(')')
+                .append(", lost events in window ").append(a.getLostEventsInWindow());
+        if (a.getCgroupPath() != null) {
+            s.append("\n    cgroup ").append(a.getCgroupPath());
+        }
+        if (a.getCmdline() != null && !a.getCmdline().isEmpty()) {
+            s.append("\n    cmdline ").append(a.getCmdline());
+        }
+        return s.toString();
+    }
+
+    /** The alert as one line of JSON (Avro's JSON mapping of Alert.avsc). */
+    public static String json(Alert a) {
+        return AvroJson.toJson(a);
+    }
+
+    private static Instant instant(long ns) {
+        return Instant.ofEpochSecond(0, ns);
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : String.format("%.1f", d);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.funnel.demo.alerts;
+
+import dev.funnel.schema.Alert;
+import dev.funnel.schema.wire.MalformedRecordException;
+import dev.funnel.schema.wire.SchemaRegistry;
+import dev.funnel.schema.wire.WireDecoder;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads alerts from the alerts topic through the registry. Only committed records are read: the
+ * job writes alerts in Kafka transactions, one per checkpoint, so an aborted attempt's alerts
+ * never show. A record that does not decode is reported and skipped, never fatal.
+ *
+ * <p>Threading: run() on one thread; stop() from any other.
+ */
+public final class AlertReader implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final WireDecoder<Alert> decoder;
+    private volatile boolean stopped;
+    private long malformed;
+
+    /** group empty: a throwaway group that starts at the end (or the beginning, fromBeginning). */
+    public AlertReader(String bootstrap, String registryUrl, String topic, String group, boolean fromBeginning) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group.isEmpty() ? "funnel-alerts-" + UUID.randomUUID() : group);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, !group.isEmpty());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "funnel-alerts");
+        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.decoder = WireDecoder.of(Alert.class, new SchemaRegistry(registryUrl));
+        consumer.subscribe(List.of(topic));
+    }
+
+    /** Polls until stop(), handing each alert to onAlert and each bad record to onMalformed. */
+    public void run(Consumer<Alert> onAlert, Consumer<String> onMalformed) {
+        try {
+            while (!stopped) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        onAlert.accept(decoder.decode(r.value()));
+                    } catch (MalformedRecordException e) {
+                        malformed++;
+                        onMalformed.accept("offset " + r.partition() + "/" + r.offset() + ": " + e.getMessage());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopped) {
+                throw e;
+            }
+        }
+    }
+
+    public long malformed() {
+        return malformed;
+    }
+
+    public void stop() {
+        stopped = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,173 @@
+package dev.funnel.demo.fleet;
+
+import dev.funnel.demo.alerts.AlertFormat;
+import dev.funnel.demo.alerts.AlertReader;
+import dev.funnel.demo.cli.Options;
+import dev.funnel.demo.cli.Progress;
+import dev.funnel.demo.stress.Scenario;
+import dev.funnel.embedded.ChildProcess;
+import dev.funnel.embedded.EmbeddedRegistry;
+import dev.funnel.embedded.Ports;
+import dev.funnel.schema.Alert;
+import dev.funnel.schema.wire.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@code funnel fleet}: the fleet deployment on one machine, every part its own process, to prove
+ * the path people deploy: a Kafka broker, the schema registry, a standalone Flink session
+ * cluster (JobManager + TaskManager from Maven jars), the job jar submitted with {@code flink
+ * run}, the collector jar as the systemd unit runs it. Then a fork storm, and the alert read back
+ * with the alert consumer. Exit 0 when exactly one fork_storm alert arrived; everything stops.
+ */
+public final class FleetMain {
+    public static final String USAGE = "usage: funnel fleet [--web-port 8081] [--timeout SECONDS] [--keep]"
+            + "\n  --keep: leave the cluster running after the check, until Ctrl-C";
+
+    private FleetMain() {}
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("web-port", "0");
+        d.put("timeout", "90");
+        Options o = Options.parse(args, d, Set.of("keep"));
+        Path home = home();
+        Path jobJar = home.resolve("flink-job/target/funnel-flink-job.jar");
+        Path collectorJar = home.resolve("collector/target/funnel-collector.jar");
+        Path flinkLib = home.resolve("flink-dist/target/flink/lib");
+        for (Path p : List.of(jobJar, collectorJar, flinkLib)) {
+            if (!Files.exists(p)) {
+                err.println("funnel fleet: " + p + " is missing (bin/funnel build)");
+                return 1;
+            }
+        }
+        Progress progress = new Progress("funnel fleet", err);
+        Path work = Files.createTempDirectory("funnel-fleet-");
+        progress.say("logs in %s", work);
+        List<AutoCloseable> parts = new ArrayList<>();
+        Thread hook = new Thread(() -> stopAll(parts), "funnel-fleet-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            String bootstrap = progress.step("Kafka broker (own JVM)", () -> startKafka(work, parts));
+            EmbeddedRegistry registry = progress.step("schema registry (own JVM)",
+                    () -> EmbeddedRegistry.start(0, work));
+            parts.add(registry);
+            FlinkCluster flink = progress.step("Flink session cluster: JobManager + TaskManager",
+                    () -> unchecked(() -> FlinkCluster.start(flinkLib, work, o.integer("web-port"))));
+            parts.add(flink);
+            progress.say("Flink Web UI at %s", flink.webUrl());
+            String jobId = progress.step("flink run " + home.relativize(jobJar), () -> unchecked(() -> flink.submit(jobJar,
+                    List.of("--bootstrap-servers", bootstrap, "--schema-registry", registry.url(),
+                            "--checkpoint-interval", "1s", "--starting-offsets", "earliest"))));
+            awaitState(flink, jobId, "RUNNING", 60_000);
+            progress.say("job %s RUNNING", jobId);
+            progress.step("collector (own JVM, java -jar funnel-collector.jar)",
+                    () -> startCollector(collectorJar, bootstrap, registry.url(), work, parts));
+
+            List<Alert> alerts = new CopyOnWriteArrayList<>();
+            AlertReader reader = new AlertReader(bootstrap, registry.url(), Topics.ALERTS, "", true);
+            Thread t = new Thread(() -> reader.run(alerts::add, bad -> err.println("funnel fleet: bad alert: " + bad)),
+                    "fleet-alerts");
+            t.start();
+            parts.add(() -> {
+                reader.stop();
+                t.join(5000);
+                reader.close();
+            });
+            progress.say("fork storm: %s", Scenario.FORK_STORM.run());
+            long deadline = System.currentTimeMillis() + o.integer("timeout") * 1000L;
+            while (alerts.stream().noneMatch(a -> a.getDetector().equals("fork_storm"))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(5000); // a duplicate would show within the next checkpoints
+            alerts.forEach(a -> out.println(AlertFormat.human(a)));
+            long storms = alerts.stream().filter(a -> a.getDetector().equals("fork_storm")).count();
+            progress.say("%d fork_storm alert(s), %d alert(s) in all; job %s", storms, alerts.size(),
+                    flink.jobState(jobId));
+            if (o.flag("keep")) {
+                progress.say("--keep: running until Ctrl-C");
+                Thread.currentThread().join();
+            }
+            return storms == 1 ? 0 : 1;
+        } finally {
+            if (Runtime.getRuntime().removeShutdownHook(hook)) {
+                stopAll(parts);
+            }
+        }
+    }
+
+    private static String startKafka(Path work, List<AutoCloseable> parts) {
+        Path ready = work.resolve("kafka.ready");
+        ChildProcess kafka = ChildProcess.start("kafka", List.of(FlinkJvm.java(), "-Xmx384m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), KafkaServerMain.class.getName(),
+                Integer.toString(Ports.free()), ready.toString()), Map.of(), work.resolve("kafka.log"));
+        parts.add(kafka);
+        kafka.awaitReady(() -> Files.exists(ready), 120_000);
+        return unchecked(() -> Files.readString(ready).trim());
+    }
+
+    private static ChildProcess startCollector(Path jar, String bootstrap, String registry, Path work,
+            List<AutoCloseable> parts) {
+        ChildProcess c = ChildProcess.start("collector", List.of(FlinkJvm.java(), "-Xmx128m", "-XX:+UseSerialGC",
+                "-jar", jar.toString(), "--sink", "kafka", "--set", "kafka.bootstrap.servers=" + bootstrap,
+                "--set", "schema.registry.url=" + registry, "--set", "metrics.port=0"), Map.of(),
+                work.resolve("collector.log"));
+        parts.add(c);
+        c.awaitReady(() -> unchecked(() -> Files.readString(c.log())).contains("attached"), 60_000);
+        return c;
+    }
+
+    private static void awaitState(FlinkCluster flink, String jobId, String state, long timeoutMs)
+            throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (!flink.jobState(jobId).equals(state)) {
+            if (System.currentTimeMillis() > end) {
+                throw new IllegalStateException("job " + jobId + " is " + flink.jobState(jobId) + ", not " + state);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Reverse start order: alert reader, collector, Flink, registry, Kafka. */
+    private static void stopAll(List<AutoCloseable> parts) {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            closeQuietly(parts.get(i));
+        }
+        parts.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("funnel fleet: while stopping: " + e);
+        }
+    }
+
+    /** The project root: bin/funnel passes it; tests run from a module directory. */
+    static Path home() {
+        String h = System.getProperty("funnel.home", System.getenv("FUNNEL_BUILD_ROOT"));
+        return Path.of(h != null ? h : ".").toAbsolutePath().normalize();
+    }
+
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    static <T> T unchecked(IoSupplier<T> s) {
+        try {
+            return s.get();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.funnel.demo.stress;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * Real workloads, each sized to trip one detector of the default rules by a clear margin.
+ * Each returns a line saying what it did.
+ */
+public enum Scenario {
+    FORK_STORM("fork-storm", "fork_storm (and sustained_fork_rate): one process forks 10,000 children") {
+        @Override
+        public String run() throws Exception {
+            return Workload.run("forks", "10000");
+        }
+    },
+    JOB_FLOOD("job-flood", "short_lived_flood: 80 children in 2 s, each living 100 ms (40 forks/s: no fork storm)") {
+        @Override
+        public String run() throws Exception {
+            return Workload.run("forks", "80", "100", "25");
+        }
+    },
+    SLOW_HTTP("slow-http", "slow_requests: a local HTTP server answers 500 requests at once and 5 after 700 ms") {
+        @Override
+        public String run() throws Exception {
+            try (SlowHttp http = new SlowHttp(700)) {
+                int slow = http.drive(500, 5);
+                return "http 500 fast + " + slow + " slow (700 ms) pid=" + ProcessHandle.current().pid();
+            }
+        }
+    },
+    FD_BURST("fd-burst", "fd_burst: one process opens /dev/null 20,000 times") {
+        @Override
+        public String run() throws Exception {
+            return Workload.run("opens", "20000");
+        }
+    },
+    CONNECT_BURST("connect-burst", "connection_burst: 500 TCP connects to one local listener") {
+        @Override
+        public String run() throws Exception {
+            try (ServerSocket listener = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress())) {
+                Thread acceptor = new Thread(() -> {
+                    while (!listener.isClosed()) {
+                        try (Socket s = listener.accept()) {
+                            // accepted and closed: the connect is what counts
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                }, "stress-acceptor");
+                acceptor.setDaemon(true);
+                acceptor.start();
+                return Workload.run("connects", "127.0.0.1", Integer.toString(listener.getLocalPort()), "500");
+            }
+        }
+    };
+
+    public final String id;
+    public final String description;
+
+    Scenario(String id, String description) {
+        this.id = id;
+        this.description = description;
+    }
+
+    /** Runs the workload to its end; says what it did. */
+    public abstract String run() throws Exception;
+
+    public static Scenario byId(String id) {
+        for (Scenario s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
