@@ -8,7 +8,8 @@
  *   - only passively opened sockets (SYN_RECV -> ESTABLISHED) are timed; a client's
  *     keep-alive think time would otherwise look like a slow request;
  *   - a socket's entry is deleted when it reaches TCP_CLOSE: the kernel reuses the address
- *     of a freed sock, and a stale start time would be charged to the next connection.
+ *     of a freed sock, and a stale start time would be charged to the next connection;
+ *   - connections to a long-poll server's port (ignored_lports) are not timed at all.
  * sock_recv_length/sock_send_length fire only on socket I/O (kernel >= 6.3), so the cost is
  * per request, not per read/write on the host.
  */
@@ -17,6 +18,22 @@
 
 /* Requests slower than this are emitted. */
 const volatile __u64 slow_request_ns = 500000000ULL;
+
+/*
+ * Local ports whose connections are never timed (0: unused slot). A long-poll server answers
+ * late by design: a Kafka broker holds an empty fetch for fetch.max.wait.ms (500 ms).
+ */
+#define IGNORED_PORTS_MAX 8
+const volatile __u16 ignored_lports[IGNORED_PORTS_MAX] = {};
+
+static __always_inline bool port_ignored(__u16 lport)
+{
+	for (int i = 0; i < IGNORED_PORTS_MAX; i++) {
+		if (ignored_lports[i] && ignored_lports[i] == lport)
+			return true;
+	}
+	return false;
+}
 
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_RECV 3
@@ -52,7 +69,7 @@ int track_server_conn(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_map_delete_elem(&server_conns, &sk);
 		return 0;
 	}
-	if (ctx->oldstate != TCP_SYN_RECV || ctx->newstate != TCP_ESTABLISHED)
+	if (ctx->oldstate != TCP_SYN_RECV || ctx->newstate != TCP_ESTABLISHED || port_ignored(ctx->sport))
 		return 0;
 	/* Softirq context here: the owning process is only known at recv/send time. */
 	conn.family = ctx->family;

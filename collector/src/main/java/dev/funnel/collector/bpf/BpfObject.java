@@ -63,6 +63,13 @@ public final class BpfObject implements AutoCloseable {
         NativeBpf.setConstant(handle(), constant, le(8).putLong(value).array());
     }
 
+    /** A const volatile __u16 array of length slots: values first, zeros after. */
+    public void setU16Array(String constant, int slots, List<Integer> values) {
+        ByteBuffer b = le(2 * slots);
+        values.forEach(v -> b.putShort((short) (int) v));
+        NativeBpf.setConstant(handle(), constant, b.array());
+    }
+
     public void setMapSize(String map, int maxEntries) {
         NativeBpf.setMapSize(handle(), map, maxEntries);
     }

@@ -1,6 +1,7 @@
 package dev.funnel.collector.bpf;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Set;
  * @param fdPreThreshold      opens per process and bucket before counts leave the kernel
  * @param connectPreThreshold connects per process, destination and bucket, likewise
  * @param slowRequestNs       requests slower than this leave the kernel
+ * @param ignoredPorts        local ports whose requests are never timed (long-poll servers),
+ *                            at most {@value #IGNORED_PORTS_MAX}
  * @param probeTgid           the process whose getppid() the PROBE sensor records
  * @param ignoreTgid          a process never observed (the collector itself)
  * @param sensors             which program groups load
@@ -32,12 +35,15 @@ public record KernelConfig(
         int fdPreThreshold,
         int connectPreThreshold,
         long slowRequestNs,
+        List<Integer> ignoredPorts,
         int probeTgid,
         int ignoreTgid,
         Set<Sensor> sensors) {
 
     public static final String RING_MAP = "events";
     public static final String STATS_MAP = "emit_stats";
+    /** Slots of ignored_lports in slow_request.bpf.c. */
+    public static final int IGNORED_PORTS_MAX = 8;
 
     public static KernelConfig defaults() {
         return builder().build();
@@ -50,6 +56,12 @@ public record KernelConfig(
         if (Long.bitCount(wakeupBytes) != 1) { // the kernel tests crossings with a mask
             throw new IllegalArgumentException("wake-up mark must be a power of 2, not " + wakeupBytes);
         }
+        if (ignoredPorts.size() > IGNORED_PORTS_MAX
+                || ignoredPorts.stream().anyMatch(p -> p < 1 || p > 65535)) {
+            throw new IllegalArgumentException("at most " + IGNORED_PORTS_MAX + " ports from 1 to 65535, not "
+                    + ignoredPorts);
+        }
+        ignoredPorts = List.copyOf(ignoredPorts);
         sensors = Set.copyOf(sensors);
     }
 
@@ -68,6 +80,7 @@ public record KernelConfig(
         b.fdPreThreshold = fdPreThreshold;
         b.connectPreThreshold = connectPreThreshold;
         b.slowRequestNs = slowRequestNs;
+        b.ignoredPorts = ignoredPorts;
         b.probeTgid = probeTgid;
         b.ignoreTgid = ignoreTgid;
         b.sensors = EnumSet.copyOf(sensors.isEmpty() ? EnumSet.noneOf(Sensor.class) : sensors);
@@ -85,6 +98,7 @@ public record KernelConfig(
         private int fdPreThreshold = 64;
         private int connectPreThreshold = 16;
         private long slowRequestNs = 500_000_000L;
+        private List<Integer> ignoredPorts = List.of(9092);
         private int probeTgid;
         private int ignoreTgid = (int) ProcessHandle.current().pid();
         private Set<Sensor> sensors = EnumSet.complementOf(EnumSet.of(Sensor.PROBE));
@@ -98,13 +112,14 @@ public record KernelConfig(
         public Builder fdPreThreshold(int v) { fdPreThreshold = v; return this; }
         public Builder connectPreThreshold(int v) { connectPreThreshold = v; return this; }
         public Builder slowRequestNs(long v) { slowRequestNs = v; return this; }
+        public Builder ignoredPorts(List<Integer> v) { ignoredPorts = v; return this; }
         public Builder probeTgid(int v) { probeTgid = v; return this; }
         public Builder ignoreTgid(int v) { ignoreTgid = v; return this; }
         public Builder sensors(Set<Sensor> v) { sensors = v; return this; }
 
         public KernelConfig build() {
             return new KernelConfig(ringBytes, wakeupBytes, bucketNs, flushNs, procPreThreshold, shortLivedNs,
-                    fdPreThreshold, connectPreThreshold, slowRequestNs, probeTgid, ignoreTgid, sensors);
+                    fdPreThreshold, connectPreThreshold, slowRequestNs, ignoredPorts, probeTgid, ignoreTgid, sensors);
         }
     }
 
@@ -119,6 +134,7 @@ public record KernelConfig(
         obj.setU32("fd_pre_threshold", fdPreThreshold);
         obj.setU32("connect_pre_threshold", connectPreThreshold);
         obj.setU64("slow_request_ns", slowRequestNs);
+        obj.setU16Array("ignored_lports", IGNORED_PORTS_MAX, ignoredPorts);
         obj.setU32("probe_tgid", probeTgid);
         obj.setMapSize(RING_MAP, ringBytes);
         for (Sensor s : Sensor.values()) {

@@ -1,6 +1,7 @@
 package dev.funnel.collector.config;
 
 import static dev.funnel.collector.config.ConfigKey.Kind.NON_NEGATIVE_INT;
+import static dev.funnel.collector.config.ConfigKey.Kind.PORTS;
 import static dev.funnel.collector.config.ConfigKey.Kind.POSITIVE_INT;
 import static dev.funnel.collector.config.ConfigKey.Kind.POWER_OF_TWO;
 import static dev.funnel.collector.config.ConfigKey.Kind.STRING;
@@ -51,6 +52,8 @@ public final class CollectorConfig {
             ConfigKey.of("connect.pre.threshold", "16", NON_NEGATIVE_INT,
                     "Connects per process, destination and bucket before counts leave the kernel."),
             ConfigKey.of("slow.request.ms", "500", POSITIVE_INT, "Server requests slower than this leave the kernel."),
+            ConfigKey.of("slow.request.ignore.ports", "9092", PORTS,
+                    "Local ports never timed (at most 8): long-poll servers answer late by design, e.g. Kafka."),
             ConfigKey.of("cache.processes", "16384", POSITIVE_INT, "Processes whose context is remembered."),
             ConfigKey.of("queue.max.events", "200000", POSITIVE_INT,
                     "Backlog between drain and Kafka; beyond it events are dropped and counted."),
@@ -129,6 +132,12 @@ public final class CollectorConfig {
         return Long.parseLong(string(key)) * 1_000_000L;
     }
 
+    /** A comma-separated list of ports; empty for none. */
+    public List<Integer> ports(String key) {
+        return Arrays.stream(string(key).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Integer::valueOf).toList();
+    }
+
     public Set<Sensor> sensors() {
         EnumSet<Sensor> s = EnumSet.noneOf(Sensor.class);
         for (String name : string("sensors").split(",")) {
@@ -151,6 +160,7 @@ public final class CollectorConfig {
                 .fdPreThreshold(integer("fd.pre.threshold"))
                 .connectPreThreshold(integer("connect.pre.threshold"))
                 .slowRequestNs(millisAsNanos("slow.request.ms"))
+                .ignoredPorts(ports("slow.request.ignore.ports"))
                 .sensors(sensors())
                 .build();
     }

@@ -1,5 +1,6 @@
 package dev.funnel.collector.config;
 
+import dev.funnel.collector.bpf.KernelConfig;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,7 +10,7 @@ import java.util.Locale;
  */
 public record ConfigKey(String name, String defaultValue, Kind kind, List<String> choices, String doc) {
     /** The value types keys take. */
-    public enum Kind { STRING, POSITIVE_INT, NON_NEGATIVE_INT, POWER_OF_TWO, CHOICE, LIST }
+    public enum Kind { STRING, POSITIVE_INT, NON_NEGATIVE_INT, POWER_OF_TWO, CHOICE, LIST, PORTS }
 
     static ConfigKey of(String name, String def, Kind kind, String doc) {
         return new ConfigKey(name, def, kind, List.of(), doc);
@@ -50,6 +51,23 @@ public record ConfigKey(String name, String defaultValue, Kind kind, List<String
                     String i = item.trim().toLowerCase(Locale.ROOT);
                     if (!i.isEmpty() && !choices.contains(i)) {
                         return "'" + i + "' is not one of " + String.join(", ", choices);
+                    }
+                }
+                return null;
+            }
+            case PORTS -> {
+                String[] items = value.trim().isEmpty() ? new String[0] : value.split(",");
+                if (items.length > KernelConfig.IGNORED_PORTS_MAX) {
+                    return "at most " + KernelConfig.IGNORED_PORTS_MAX + " ports, not " + items.length;
+                }
+                for (String item : items) {
+                    try {
+                        int p = Integer.parseInt(item.trim());
+                        if (p < 1 || p > 65535) {
+                            return "port " + p + " is not between 1 and 65535";
+                        }
+                    } catch (NumberFormatException e) {
+                        return "'" + item.trim() + "' is not a port number";
                     }
                 }
                 return null;

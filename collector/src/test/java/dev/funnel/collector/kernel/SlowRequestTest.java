@@ -104,6 +104,33 @@ class SlowRequestTest {
         }
     }
 
+    @Test
+    void aLongPollServersPortIsNotTimed() throws Exception {
+        // A long-poll server answers late on purpose (a Kafka broker holds empty fetches 500 ms).
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        server.createContext("/", exchange -> {
+            sleep(SLOW_MS);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        int port = server.getAddress().getPort();
+        Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
+        KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0)
+                .ignoredPorts(List.of(port)).build();
+        try (KernelSource source = KernelSource.start(config, seen::add, 100)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 3; i++) {
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/poll")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            Thread.sleep(500);
+            assertEquals(List.of(), slow(seen, port), "requests on an ignored port are never timed");
+        } finally {
+            server.stop(0);
+        }
+    }
+
     static List<KernelEvent.SlowRequest> slow(Queue<KernelEvent> seen, int port) {
         List<KernelEvent.SlowRequest> out = new ArrayList<>();
         for (KernelEvent e : seen) {

@@ -119,7 +119,9 @@ public final class FleetMain {
             List<AutoCloseable> parts) {
         ChildProcess c = ChildProcess.start("collector", List.of(FlinkJvm.java(), "-Xmx128m", "-XX:+UseSerialGC",
                 "-jar", jar.toString(), "--sink", "kafka", "--set", "kafka.bootstrap.servers=" + bootstrap,
-                "--set", "schema.registry.url=" + registry, "--set", "metrics.port=0"), Map.of(),
+                "--set", "schema.registry.url=" + registry, "--set", "metrics.port=0",
+                // The broker's long-poll fetches answer after fetch.max.wait.ms: not slow requests.
+                "--set", "slow.request.ignore.ports=" + bootstrap.substring(bootstrap.lastIndexOf(':') + 1)), Map.of(),
                 work.resolve("collector.log"));
         parts.add(c);
         c.awaitReady(() -> unchecked(() -> Files.readString(c.log())).contains("attached"), 60_000);
