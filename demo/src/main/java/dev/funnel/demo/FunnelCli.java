@@ -1,7 +1,7 @@
 package dev.funnel.demo;
 
-import dev.funnel.demo.alerts.AlertsMain;
-import dev.funnel.demo.cli.Options;
+import dev.funnel.alerts.AlertsMain;
+import dev.funnel.alerts.Options;
 import dev.funnel.demo.fleet.FleetMain;
 import dev.funnel.demo.local.DemoMain;
 import dev.funnel.demo.local.LocalJobMain;
@@ -30,9 +30,7 @@ public final class FunnelCli {
                 default -> throw new Options.UsageException("unknown command " + cmd);
             };
         } catch (Options.UsageException e) {
-            System.err.println("funnel " + cmd + ": " + e.getMessage());
-            System.err.println(usage(cmd));
-            status = 2;
+            status = e.report(cmd, usage(cmd), System.err);
         } catch (Exception e) {
             System.err.println("funnel " + cmd + ": " + e.getMessage());
             status = 1;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.collector.kernel.KernelTests;
-import dev.funnel.demo.alerts.AlertFormat;
-import dev.funnel.demo.alerts.AlertWatch;
+import dev.funnel.alerts.AlertFormat;
+import dev.funnel.alerts.AlertWatch;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.schema.Alert;

@@ -1,6 +1,7 @@
 package dev.funnel.collector.sink;
 
 import dev.funnel.schema.Event;
+import dev.funnel.schema.json.AvroJson;
 import java.io.PrintStream;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.funnel.demo.fleet;
 
-import dev.funnel.demo.alerts.AlertFormat;
-import dev.funnel.demo.alerts.AlertReader;
-import dev.funnel.demo.cli.Options;
+import dev.funnel.alerts.AlertFormat;
+import dev.funnel.alerts.AlertReader;
+import dev.funnel.alerts.Options;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.stress.Scenario;
 import dev.funnel.embedded.ChildProcess;

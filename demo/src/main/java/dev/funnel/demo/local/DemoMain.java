@@ -1,9 +1,9 @@
 package dev.funnel.demo.local;
 
 import dev.funnel.collector.bpf.BpfSupport;
-import dev.funnel.demo.alerts.AlertFormat;
-import dev.funnel.demo.alerts.AlertReader;
-import dev.funnel.demo.cli.Options;
+import dev.funnel.alerts.AlertFormat;
+import dev.funnel.alerts.AlertReader;
+import dev.funnel.alerts.Options;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.Ports;
 import dev.funnel.schema.wire.Topics;

@@ -1,6 +1,6 @@
 package dev.funnel.demo.local;
 
-import dev.funnel.demo.cli.Options;
+import dev.funnel.alerts.Options;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.job.JobOptions;
 import java.io.PrintStream;

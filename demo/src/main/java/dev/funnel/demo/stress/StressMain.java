@@ -1,6 +1,6 @@
 package dev.funnel.demo.stress;
 
-import dev.funnel.demo.cli.Options;
+import dev.funnel.alerts.Options;
 import java.io.PrintStream;
 
 /** {@code funnel stress SCENARIO}: runs one real workload that trips a detector. */
@@ -16,6 +16,9 @@ public final class StressMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            throw new Options.UsageException(null);
+        }
         if (args.length != 1) {
             throw new Options.UsageException(args.length == 0 ? "which scenario?" : "one scenario at a time");
         }

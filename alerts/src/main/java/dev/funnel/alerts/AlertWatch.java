@@ -1,4 +1,4 @@
-package dev.funnel.demo.alerts;
+package dev.funnel.alerts;
 
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.wire.Topics;

@@ -1,4 +1,4 @@
-package dev.funnel.collector.sink;
+package dev.funnel.schema.json;
 
 import java.time.Instant;
 import java.util.Collection;

@@ -1,7 +1,7 @@
-package dev.funnel.demo.alerts;
+package dev.funnel.alerts;
 
 import dev.funnel.schema.Alert;
-import dev.funnel.collector.sink.AvroJson;
+import dev.funnel.schema.json.AvroJson;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -15,8 +15,10 @@ public final class AlertFormat {
     /**
      * One line a person can act on, then the context indented below it:
      * <pre>
-     * 12:00:01.250 fork_storm host-a  PID 1234 (/usr/bin/worker) forked 57 times in 1 s, ...
-     *     window 12:00:00.000-12:00:01.000, loss 0, cgroup /system.slice/x.service
+     * 12:00:01.000 fork_storm host-a  PID 1234 (/usr/bin/worker) forked 57 times in 1 s (threshold 50), ...
+     *     window 12:00:00.000-12:00:01.000, observed 57 forks (threshold 50), lost events in window 0
+     *     cgroup /system.slice/worker.service
+     *     cmdline /usr/bin/worker --jobs 8
      * </pre>
      */
     public static String human(Alert a) {

@@ -1,11 +1,12 @@
-package dev.funnel.demo.cli;
+package dev.funnel.alerts;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --key value} options and {@code --flag} switches with declared defaults. An unknown
+ * The command-line parser Funnel's tools share (alerts here; demo, stress, fleet in the demo
+ * module): {@code --key value} options and {@code --flag} switches with declared defaults. An unknown
  * option, a missing value or a value that is not a number where one is needed is an
  * {@link UsageException} naming the option.
  */
@@ -24,6 +25,9 @@ public final class Options {
         Set<String> on = new java.util.HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                throw new UsageException(null);
+            }
             String key = a.startsWith("--") ? a.substring(2) : null;
             if (key != null && knownFlags.contains(key)) {
                 on.add(key);
@@ -64,12 +68,28 @@ public final class Options {
         return flags.contains(key);
     }
 
-    /** A command-line mistake: printed with the command's usage, exit status 2. */
+    /**
+     * A command-line mistake, printed with the command's usage (exit status 2); or, with a
+     * null message, a request for the usage (--help, exit status 0).
+     */
     public static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public UsageException(String message) {
             super(message);
+        }
+
+        public boolean helpRequested() {
+            return getMessage() == null;
+        }
+
+        /** Prints the message (if any) and the usage; returns the exit status. */
+        public int report(String command, String usage, java.io.PrintStream err) {
+            if (!helpRequested()) {
+                err.println("funnel " + command + ": " + getMessage());
+            }
+            err.println(usage);
+            return helpRequested() ? 0 : 2;
         }
     }
 }

@@ -1,6 +1,5 @@
-package dev.funnel.demo.alerts;
+package dev.funnel.alerts;
 
-import dev.funnel.demo.cli.Options;
 import dev.funnel.schema.wire.Topics;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -18,6 +17,18 @@ public final class AlertsMain {
             + " [--group NAME] [--from-beginning] [--json]";
 
     private AlertsMain() {}
+
+    /** {@code java -jar funnel-alerts.jar [options]}: what the alerts container runs. */
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out, System.err));
+        } catch (Options.UsageException e) {
+            System.exit(e.report("alerts", USAGE, System.err));
+        } catch (RuntimeException e) {
+            System.err.println("funnel alerts: " + e.getMessage());
+            System.exit(1);
+        }
+    }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> defaults = new LinkedHashMap<>();

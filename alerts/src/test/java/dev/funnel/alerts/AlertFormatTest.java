@@ -1,0 +1,63 @@
+package dev.funnel.alerts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.funnel.schema.Alert;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a person and a machine read from `funnel alerts`, and how bad options are reported. */
+class AlertFormatTest {
+    static Alert storm() {
+        long windowStart = 1_795_000_000_000_000_000L; // a whole second
+        return Alert.newBuilder().setAlertId("fork_storm/h/1/0").setDetector("fork_storm")
+                .setSummary("PID 1234 (/usr/bin/worker) forked 57 times in 1 s (threshold 50), parent 42, host web-1")
+                .setHost("web-1").setBootId("b").setPid(1234).setProcessStartNs(1).setComm("worker")
+                .setExe("/usr/bin/worker").setCmdline("/usr/bin/worker --jobs 8").setPpid(42).setUid(0)
+                .setCgroupPath("/system.slice/worker.service").setContainerId(null).setObserved(57).setThreshold(50)
+                .setUnit("forks").setWindowStartNs(windowStart).setWindowEndNs(windowStart + 1_000_000_000L)
+                .setLostEventsInWindow(0).setFirstEventNs(windowStart + 5_000_000L).setAttributes(Map.of()).build();
+    }
+
+    @Test
+    void humanLinesLeadWithTheSummaryAndIndentTheContext() {
+        String[] lines = AlertFormat.human(storm()).split("\n");
+        assertEquals(4, lines.length);
+        assertTrue(lines[0].matches("\\d\\d:\\d\\d:\\d\\d\\.000 fork_storm web-1  PID 1234 \\(/usr/bin/worker\\) forked 57 times.*"),
+                lines[0]);
+        assertTrue(lines[1].matches("    window \\d\\d:\\d\\d:\\d\\d\\.000-\\d\\d:\\d\\d:\\d\\d\\.000, observed 57 forks"
+                + " \\(threshold 50\\), lost events in window 0"), lines[1]);
+        assertEquals("    cgroup /system.slice/worker.service", lines[2]);
+        assertEquals("    cmdline /usr/bin/worker --jobs 8", lines[3]);
+    }
+
+    @Test
+    void jsonIsOneLineWithPlainFields() {
+        String json = AlertFormat.json(storm());
+        assertTrue(!json.contains("\n") && json.startsWith("{\"alert_id\":\"fork_storm/h/1/0\""), json);
+        assertTrue(json.contains("\"exe\":\"/usr/bin/worker\"") && json.contains("\"observed\":57.0"), json);
+        assertTrue(!json.contains("container_id"), "absent context is left out, not null: " + json);
+    }
+
+    @Test
+    void optionsNameWhatIsWrong() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("topic", "funnel.alerts");
+        d.put("port", "1");
+        assertEquals("unknown option --topik",
+                assertThrows(Options.UsageException.class, () -> Options.parse(new String[] {"--topik", "x"}, d, Set.of()))
+                        .getMessage());
+        assertEquals("--topic needs a value",
+                assertThrows(Options.UsageException.class, () -> Options.parse(new String[] {"--topic"}, d, Set.of()))
+                        .getMessage());
+        Options o = Options.parse(new String[] {"--port", "x"}, d, Set.of());
+        assertEquals("--port must be a whole number, not 'x'",
+                assertThrows(Options.UsageException.class, () -> o.integer("port")).getMessage());
+        assertTrue(assertThrows(Options.UsageException.class, () -> Options.parse(new String[] {"--help"}, d, Set.of()))
+                .helpRequested());
+    }
+}
