@@ -30,13 +30,18 @@ public final class AlertsMain {
         }
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    /** The options, checked: an unknown one or a missing value is a UsageException naming it. */
+    public static Options options(String[] args) {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("bootstrap-servers", "localhost:9092");
         defaults.put("schema-registry", "http://localhost:8085/apis/ccompat/v7");
         defaults.put("topic", Topics.ALERTS);
         defaults.put("group", ""); // empty: no committed position, a new reader each run
-        Options o = Options.parse(args, defaults, Set.of("from-beginning", "json"));
+        return Options.parse(args, defaults, Set.of("from-beginning", "json"));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o = options(args);
         boolean json = o.flag("json");
         AlertReader reader = new AlertReader(o.get("bootstrap-servers"), o.get("schema-registry"), o.get("topic"),
                 o.get("group"), o.flag("from-beginning"));

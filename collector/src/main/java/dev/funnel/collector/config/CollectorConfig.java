@@ -55,6 +55,8 @@ public final class CollectorConfig {
             ConfigKey.of("slow.request.ignore.ports", "9092", PORTS,
                     "Local ports never timed (at most 8): long-poll servers answer late by design, e.g. Kafka."),
             ConfigKey.of("cache.processes", "16384", POSITIVE_INT, "Processes whose context is remembered."),
+            ConfigKey.of("cgroup.root", "", STRING,
+                    "The host's cgroup2 tree; empty: where /proc/mounts says (set it in a container, e.g. /host/sys/fs/cgroup)."),
             ConfigKey.of("queue.max.events", "200000", POSITIVE_INT,
                     "Backlog between drain and Kafka; beyond it events are dropped and counted."),
             ConfigKey.of("kafka.bootstrap.servers", "localhost:9092", STRING, "Kafka brokers."),

@@ -29,9 +29,13 @@ public final class CgroupResolver {
         this.byId = new Lru<>(capacity);
     }
 
-    /** The resolver for this host's cgroup2 mount; it resolves nothing if there is none. */
-    public static CgroupResolver system(ProcFs proc) {
-        return new CgroupResolver(cgroup2Mount(), proc, 4096);
+    /**
+     * The resolver for the host's cgroup2 tree: at root (a container mounts the host's tree
+     * somewhere, e.g. /host/sys/fs/cgroup, when its own cgroup namespace is private), else
+     * where /proc/mounts says cgroup2 is. It resolves nothing if there is none.
+     */
+    public static CgroupResolver system(ProcFs proc, String root) {
+        return new CgroupResolver(root.isEmpty() ? cgroup2Mount() : Path.of(root), proc, 4096);
     }
 
     /** Where cgroup2 is mounted: /sys/fs/cgroup on v2 hosts, often .../unified on hybrid ones. */

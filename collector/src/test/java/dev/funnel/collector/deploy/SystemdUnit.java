@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The [Service] settings of a systemd unit file, enough to check and replay what it runs. */
-record SystemdUnit(Map<String, String> service) {
-    static SystemdUnit parse(Path file) throws IOException {
+public record SystemdUnit(Map<String, String> service) {
+    public static SystemdUnit parse(Path file) throws IOException {
         Map<String, String> service = new LinkedHashMap<>();
         String section = "";
         StringBuilder pending = new StringBuilder();
@@ -36,12 +36,12 @@ record SystemdUnit(Map<String, String> service) {
         return new SystemdUnit(service);
     }
 
-    String get(String key) {
+    public String get(String key) {
         return service.getOrDefault(key, "");
     }
 
     /** The capability names, lower case without CAP_, as setpriv takes them. */
-    List<String> capabilities(String key) {
+    public List<String> capabilities(String key) {
         List<String> caps = new ArrayList<>();
         for (String c : get(key).split("\\s+")) {
             if (!c.isEmpty()) {
@@ -52,7 +52,7 @@ record SystemdUnit(Map<String, String> service) {
     }
 
     /** ExecStart split into words (the unit quotes nothing). */
-    List<String> execStart() {
+    public List<String> execStart() {
         return List.of(get("ExecStart").trim().split("\\s+"));
     }
 }
