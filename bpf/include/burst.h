@@ -129,6 +129,10 @@ static __always_inline bool burst_count(struct burst_key *key, __u32 pre_thresho
 		st->hot = 1;
 		burst_emit(key, st, now, true);
 	}
+	/* Only a hot key's pending count is the sweeper's to emit (a cold one's is filtered out).
+	 * One store per ms at most, so the shared line stays cool in a storm. */
+	if (st->hot && now - last_pending_ns > 1000000)
+		last_pending_ns = now;
 	return false;
 }
 

@@ -27,6 +27,10 @@ extern const volatile __u64 wakeup_bytes; /* wake the consumer once this much da
 extern const volatile __u64 bucket_ns;    /* length of a burst counting bucket */
 extern const volatile __u64 flush_ns;     /* a hot key's pending counts are emitted this often */
 
+/* When an event last went into a hot key's pending count (boot ns, kept to ~1 ms): while
+ * nothing has for 2 flush intervals, every count has left and the sweeper need not walk. */
+extern __u64 last_pending_ns;
+
 /* The one ring buffer every record goes through. Size set by the collector before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

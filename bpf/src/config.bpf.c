@@ -10,4 +10,6 @@ const volatile __u64 wakeup_bytes = 64 * 1024;
 const volatile __u64 bucket_ns = 1000000000ULL;
 const volatile __u64 flush_ns = 250000000ULL;
 
+__u64 last_pending_ns = 0;
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
