@@ -8,7 +8,6 @@ import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.Loss;
 import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.Topics;
-import dev.funnel.schema.wire.WireEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaEventSink implements EventSink {
     private final KafkaProducer<byte[], byte[]> producer;
-    private final WireEncoder<EventBatch> encoder;
+    private final EventBatchEncoder encoder;
     private final LossLedger loss;
     private final HostInfo host;
     private final byte[] key;
@@ -72,7 +71,7 @@ public final class KafkaEventSink implements EventSink {
         String subject = Topics.valueSubject(topic);
         int id = registry.register(subject, EventBatch.getClassSchema());
         registry.setCompatibility(subject, "BACKWARD");
-        this.encoder = new WireEncoder<>(EventBatch.class, id);
+        this.encoder = new EventBatchEncoder(id);
         this.producer = new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
