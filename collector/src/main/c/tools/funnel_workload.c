@@ -10,6 +10,10 @@
  *   funnel-workload getppid N [wait]    call getppid() N times (the probe program's trigger);
  *                                       with "wait", only after a byte arrives on stdin, so a
  *                                       benchmark can point the probe at this pid first
+ *   funnel-workload paced RATE SECONDS [RATE SECONDS]...
+ *                                       after a byte arrives on stdin, call getppid() RATE times
+ *                                       a second for SECONDS, in 1 ms steps, phase after phase
+ *                                       (a probe load at known rates, for bench/collector.sh)
  *   funnel-workload opens N             open and close /dev/null N times
  *   funnel-workload connects ADDR PORT N  N TCP connects to ADDR:PORT (IPv4), closed at once
  *
@@ -72,6 +76,27 @@ static long forks(long n, long hold_ms, long every_ms)
 	return made;
 }
 
+static long paced(long rate, long seconds)
+{
+	struct timespec next;
+	long done = 0, steps = seconds * 1000, i;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (i = 1; i <= steps; i++) {
+		long due = rate * i / 1000; /* calls owed by the end of step i */
+
+		for (; done < due; done++)
+			syscall(SYS_getppid);
+		next.tv_nsec += 1000000;
+		if (next.tv_nsec >= 1000000000) {
+			next.tv_nsec -= 1000000000;
+			next.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
+	return done;
+}
+
 static long opens(long n)
 {
 	long i;
@@ -125,12 +150,20 @@ int main(int argc, char **argv)
 		t0 = now_ms();
 		for (done = 0; done < n; done++)
 			syscall(SYS_getppid);
+	} else if (argc >= 4 && argc % 2 == 0 && !strcmp(argv[1], "paced")) {
+		char go;
+		if (read(0, &go, 1) != 1)
+			return 1;
+		t0 = now_ms();
+		done = 0;
+		for (int i = 2; i + 1 < argc; i += 2)
+			done += paced(atol(argv[i]), atol(argv[i + 1]));
 	} else if (argc == 3 && !strcmp(argv[1], "opens"))
 		done = opens(atol(argv[2]));
 	else if (argc == 5 && !strcmp(argv[1], "connects"))
 		done = connects(argv[2], atoi(argv[3]), atol(argv[4]));
 	else {
-		fprintf(stderr, "usage: %s forks N [hold_ms [every_ms]] | getppid N | opens N | connects ADDR PORT N\n",
+		fprintf(stderr, "usage: %s forks N [hold_ms [every_ms]] | getppid N | paced RATE SECONDS... | opens N | connects ADDR PORT N\n",
 			argv[0]);
 		return 2;
 	}

@@ -74,7 +74,9 @@ public final class CollectorConfig {
             ConfigKey.of("schema.registry.url", "http://localhost:8085/apis/ccompat/v7", STRING,
                     "Confluent-API schema registry."),
             ConfigKey.of("metrics.port", "9464", NON_NEGATIVE_INT, "Prometheus endpoint port; 0 turns it off."),
-            ConfigKey.of("metrics.address", "127.0.0.1", STRING, "Address the metrics endpoint binds to."));
+            ConfigKey.of("metrics.address", "127.0.0.1", STRING, "Address the metrics endpoint binds to."),
+            ConfigKey.of("probe.pid", "0", NON_NEGATIVE_INT,
+                    "Benchmarks only: one record per getppid() call of this PID (the probe sensor); 0: off."));
 
     private final Map<String, String> values;
 
@@ -140,8 +142,12 @@ public final class CollectorConfig {
                 .map(Integer::valueOf).toList();
     }
 
+    /** The configured sensors, and the probe when probe.pid names a process. */
     public Set<Sensor> sensors() {
         EnumSet<Sensor> s = EnumSet.noneOf(Sensor.class);
+        if (integer("probe.pid") > 0) {
+            s.add(Sensor.PROBE);
+        }
         for (String name : string("sensors").split(",")) {
             if (!name.isBlank()) {
                 s.add(Sensor.valueOf(name.trim().toUpperCase(Locale.ROOT)));
@@ -164,6 +170,7 @@ public final class CollectorConfig {
                 .slowRequestNs(millisAsNanos("slow.request.ms"))
                 .ignoredPorts(ports("slow.request.ignore.ports"))
                 .sensors(sensors())
+                .probeTgid(integer("probe.pid"))
                 .build();
     }
 

@@ -56,7 +56,11 @@ public final class FleetMain {
         Thread hook = new Thread(() -> stopAll(parts), "funnel-fleet-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            String bootstrap = progress.step("Kafka broker (own JVM)", () -> startKafka(work, parts));
+            String bootstrap = progress.step("Kafka broker (own JVM)", () -> {
+                KafkaServerMain.Child kafka = KafkaServerMain.launch(work);
+                parts.add(kafka.process());
+                return kafka.bootstrapServers();
+            });
             EmbeddedRegistry registry = progress.step("schema registry (own JVM)",
                     () -> EmbeddedRegistry.start(0, work));
             parts.add(registry);
@@ -103,16 +107,6 @@ public final class FleetMain {
                 stopAll(parts);
             }
         }
-    }
-
-    private static String startKafka(Path work, List<AutoCloseable> parts) {
-        Path ready = work.resolve("kafka.ready");
-        ChildProcess kafka = ChildProcess.start("kafka", List.of(FlinkJvm.java(), "-Xmx384m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), KafkaServerMain.class.getName(),
-                Integer.toString(Ports.free()), ready.toString()), Map.of(), work.resolve("kafka.log"));
-        parts.add(kafka);
-        kafka.awaitReady(() -> Files.exists(ready), 120_000);
-        return unchecked(() -> Files.readString(ready).trim());
     }
 
     private static ChildProcess startCollector(Path jar, String bootstrap, String registry, Path work,

@@ -1,9 +1,14 @@
 package dev.funnel.demo.fleet;
 
+import dev.funnel.embedded.ChildProcess;
 import dev.funnel.embedded.EmbeddedKafka;
+import dev.funnel.embedded.Ports;
 import dev.funnel.schema.wire.Topics;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A KRaft broker as its own process: {@code KafkaServerMain PORT READY_FILE}. Creates Funnel's
@@ -11,6 +16,24 @@ import java.nio.file.Path;
  */
 public final class KafkaServerMain {
     private KafkaServerMain() {}
+
+    /** A broker started by {@link #launch}: stop it by closing the process. */
+    public record Child(ChildProcess process, String bootstrapServers) {}
+
+    /** Starts a broker as a child JVM on a free port (log in work/kafka.log) and waits for it. */
+    public static Child launch(Path work) {
+        Path ready = work.resolve("kafka.ready");
+        ChildProcess kafka = ChildProcess.start("kafka", List.of(FlinkJvm.java(), "-Xmx384m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), KafkaServerMain.class.getName(),
+                Integer.toString(Ports.free()), ready.toString()), Map.of(), work.resolve("kafka.log"));
+        try {
+            kafka.awaitReady(() -> Files.exists(ready), 120_000);
+            return new Child(kafka, Files.readString(ready).trim());
+        } catch (IOException | RuntimeException e) {
+            kafka.close();
+            throw new IllegalStateException("Kafka broker: " + e.getMessage(), e);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(Integer.parseInt(args[0]));
