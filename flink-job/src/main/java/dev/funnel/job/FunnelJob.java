@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -97,6 +99,27 @@ public final class FunnelJob {
                 .build();
     }
 
+    /**
+     * Checkpoints go to dir, else to the configured execution.checkpointing.dir, else to a
+     * local temp directory (with a warning). Never to the JobManager's heap, Flink's default
+     * without a directory: it refuses state over 5 MB, and the fork panes of a busy fleet are
+     * larger, so every checkpoint would fail and the job restart.
+     */
+    static void checkpointStorage(StreamExecutionEnvironment env, String dir) {
+        if (dir.isEmpty() && env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isPresent()) {
+            return;
+        }
+        if (dir.isEmpty()) {
+            dir = Path.of(System.getProperty("java.io.tmpdir"), "funnel-checkpoints").toUri().toString();
+            System.err.println("funnel job: no checkpoint directory (--checkpoint-dir or execution.checkpointing.dir):"
+                    + " using " + dir + ", which does not outlive this machine");
+        }
+        Configuration c = new Configuration();
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        env.configure(c);
+    }
+
     /** The whole job on env, reading and writing Kafka as the options say. */
     public static void build(StreamExecutionEnvironment env, JobOptions o) {
         Rules rules = o.get("rules").isEmpty() ? Rules.defaults() : RulesParser.fromFile(Path.of(o.get("rules")));
@@ -105,6 +128,7 @@ public final class FunnelJob {
         }
         env.enableCheckpointing(RulesParser.durationMs(o.get("checkpoint-interval"), "--checkpoint-interval"),
                 CheckpointingMode.EXACTLY_ONCE);
+        checkpointStorage(env, o.get("checkpoint-dir"));
         env.getConfig().enableObjectReuse();
         DataStream<DecodedBatch> decoded = env.fromSource(source(o), watermarks(rules), "funnel.events")
                 .uid("kafka-events");

@@ -21,6 +21,7 @@ public final class JobOptions {
         DEFAULTS.put("group-id", "funnel-job");
         DEFAULTS.put("starting-offsets", "committed");     // committed (else earliest), earliest, latest
         DEFAULTS.put("checkpoint-interval", "10s");
+        DEFAULTS.put("checkpoint-dir", "");                // empty: execution.checkpointing.dir, else a temp dir
         DEFAULTS.put("transactional-id-prefix", "funnel-job");
         DEFAULTS.put("parallelism", "");                   // empty: the cluster's default
         DEFAULTS.put("job-name", "funnel detection");

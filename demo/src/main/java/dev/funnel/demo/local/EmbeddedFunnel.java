@@ -64,6 +64,7 @@ public final class EmbeddedFunnel implements AutoCloseable {
         o.put("starting-offsets", "earliest"); // the topics are new: read all of them
         o.put("checkpoint-interval", "500ms");  // alerts are committed per checkpoint: this bounds their delay
         o.put("parallelism", "1");              // 2 cores, shared with the broker and the collector
+        o.put("checkpoint-dir", s.workDir().resolve("checkpoints").toUri().toString());
         return o;
     }
 
