@@ -103,26 +103,42 @@ class DetectorHarnessTest {
     }
 
     @Test
-    void sustainedRateSlidesOverPanesAndClearsAfterTheLastWindow() throws Exception {
+    void sustainedRateSumsPanesOverItsWindowsAndForgetsAQuietProcess() throws Exception {
         DataStream<WindowStats> panes = ForkDetectors.panes(events(), rules);
-        // sustained = sliding window -> filter -> map: the window is two steps up.
-        var h = DetectorHarnessTest.<WindowStats, WindowStats>harnessAbove(ForkDetectors.sustained(panes, rules), 2,
+        // sustained = rate -> map: the rate is one step up.
+        var h = DetectorHarnessTest.<WindowStats, WindowStats>harnessAbove(ForkDetectors.sustained(panes, rules), 1,
                 s -> s.key);
-        for (int s = 0; s < 10; s++) {
-            WindowStats p = new WindowStats();
-            p.key = "h/7@1007";
-            p.add(event(Kind.FORK_BURST, 7, s * 1000L + 500, 30)); // 30/s: over 20/s
-            h.processElement(new StreamRecord<>(p, s * 1000L + 999));
+        // 30 forks a second for 12 s (over 20/s), one pane a second, in order as the pane operator emits them.
+        for (int s = 0; s < 12; s++) {
+            h.processElement(new StreamRecord<>(pane(s, 30), s * 1000L + 999));
+            h.processWatermark(s * 1000L + 999);
         }
-        h.processWatermark(9_999);
         List<WindowStats> out = h.extractOutputValues();
-        assertTrue(out.stream().anyMatch(w -> w.windowStartMs == 0 && w.windowEndMs == 10_000 && w.count == 300),
-                "the full 10 s window sums its ten panes");
-        assertEquals(10, out.size(), "every window ending by 10 s fired once");
-        h.processWatermark(30_000);
-        assertEquals(0, h.numKeyedStateEntries(), "every sliding window of the panes closed");
-        assertEquals(0, h.numEventTimeTimers());
+        assertEquals(List.of(7_000L, 8_000L, 9_000L, 10_000L, 11_000L, 12_000L), out.stream().map(w -> w.windowEndMs).toList(),
+                "a 10 s window passes 20/s once it holds 7 seconds of 30 (210 forks), as a sliding window operator would");
+        assertEquals(210, out.get(0).count);
+        assertEquals(-3_000, out.get(0).windowStartMs);
+        assertEquals(300, out.get(3).count, "the full window [0, 10 s)");
+        assertEquals(1, h.numKeyedStateEntries(), "one process: its panes of the last window");
+        // A slower process (15/s) never fires, however long it goes on.
+        for (int s = 20; s < 40; s++) {
+            h.processElement(new StreamRecord<>(pane(s, 15), s * 1000L + 999));
+        }
+        assertEquals(6, h.extractOutputValues().size());
+        // Quiet for a whole window after its last pane: state and timers are gone.
+        h.processWatermark(60_000);
+        assertEquals(0, h.numKeyedStateEntries(), "panes cleared");
+        assertEquals(0, h.numEventTimeTimers(), "timers cleared");
         h.close();
+    }
+
+    static WindowStats pane(int second, int forks) {
+        WindowStats p = new WindowStats();
+        p.key = "h/7@1007";
+        p.windowStartMs = second * 1000L;
+        p.windowEndMs = second * 1000L + 1000;
+        p.add(event(Kind.FORK_BURST, 7, second * 1000L + 500, forks));
+        return p;
     }
 
     @Test

@@ -9,14 +9,14 @@ import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
  * Fork storm and sustained fork rate. Both rest on one per-process count of forks per
  * fork_storm window (the "panes"): the storm fires on a pane above its threshold, and the
- * sustained rate slides over panes, so each fork updates one window state, not window/slide
- * of them. A burst record counts for all the forks it aggregates.
+ * sustained rate sums a process's panes over its sliding windows (SustainedRate), so each
+ * fork updates one window state, not window/slide of them. A burst record counts for all the
+ * forks it aggregates.
  */
 public final class ForkDetectors {
     private ForkDetectors() {}
@@ -47,10 +47,8 @@ public final class ForkDetectors {
         Rule r = rules.get(Rules.SUSTAINED_FORK_RATE);
         double seconds = r.windowMs / 1000.0;
         return panes.keyBy(s -> s.key, Types.STRING)
-                .window(SlidingEventTimeWindows.of(Duration.ofMillis(r.windowMs), Duration.ofMillis(r.slideMs)))
-                .aggregate(new PaneAggregate(), new WithWindow())
-                .name("fork rate over sliding window").uid("fork-rate-window")
-                .filter(s -> s.count / seconds > r.threshold).name("over sustained rate").uid("fork-rate-filter")
+                .process(new SustainedRate(r.windowMs, r.slideMs, r.threshold), Types.POJO(WindowStats.class))
+                .name("fork rate over sliding windows").uid("fork-rate-window")
                 .map(s -> {
                     double rate = s.count / seconds;
                     AlertRecord a = Alerts.of(Rules.SUSTAINED_FORK_RATE, Alerts.SPAWN_FAMILY, 3, r, s, false, rate,
