@@ -39,12 +39,36 @@ public final class SchemaRegistry {
         }
     }
 
-    /** Sets the subject's compatibility level (BACKWARD, FORWARD, FULL, NONE...). */
+    /**
+     * Sets the subject's compatibility level (BACKWARD, FORWARD, FULL, NONE...). Writers start
+     * together (every subtask of a sink, every collector of a fleet): when two create the
+     * subject's rule at once, Apicurio answers the second with 409 "already exists", which is
+     * success when the level is the one asked for.
+     */
     public void setCompatibility(String subject, String level) throws RegistryException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.updateCompatibility(subject, level);
+                return;
+            } catch (RestClientException e) {
+                if (e.getStatus() != 409 || attempt == 3) {
+                    throw RegistryException.of("set compatibility of " + subject + " at " + url, e);
+                }
+                if (level.equalsIgnoreCase(compatibility(subject))) {
+                    return;
+                }
+            } catch (IOException e) {
+                throw RegistryException.of("set compatibility of " + subject + " at " + url, e);
+            }
+        }
+    }
+
+    /** The subject's compatibility level, or null when it has none or it cannot be read. */
+    private String compatibility(String subject) {
         try {
-            client.updateCompatibility(subject, level);
+            return client.getConfig(subject).getCompatibilityLevel();
         } catch (IOException | RestClientException e) {
-            throw RegistryException.of("set compatibility of " + subject + " at " + url, e);
+            return null;
         }
     }
 

@@ -72,4 +72,32 @@ class SchemaEvolutionTest {
             return new Schema.Parser().parse(in);
         }
     }
+
+    /** Every sink subtask and every collector sets its subject's level as it starts: at once. */
+    @org.junit.jupiter.api.Test
+    void writersSettingTheSameCompatibilityAtOnceAllSucceed() throws Exception {
+        String url = SharedPlatform.registry().url();
+        String subject = "concurrent-" + System.nanoTime() + "-value";
+        int writers = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<Integer>> ids = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                ids.add(pool.submit(() -> {
+                    SchemaRegistry own = new SchemaRegistry(url); // no shared client cache
+                    start.await();
+                    own.setCompatibility(subject, "BACKWARD");
+                    return own.register(subject, load("/schemas/Alert.avsc"));
+                }));
+            }
+            java.util.Set<Integer> distinct = new java.util.HashSet<>();
+            for (var id : ids) {
+                distinct.add(id.get()); // throws if any writer failed
+            }
+            assertEquals(1, distinct.size(), "one schema, one id");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
