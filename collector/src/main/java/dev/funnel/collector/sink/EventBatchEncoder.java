@@ -44,11 +44,7 @@ public final class EventBatchEncoder {
 
     public byte[] encode(EventBatch b) {
         out.reset();
-        out.write(ConfluentWire.MAGIC);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        ConfluentWire.writeHeader(out, schemaId);
         enc = EncoderFactory.get().binaryEncoder(out, enc);
         try {
             string(b.getHost());

@@ -1,5 +1,6 @@
 package dev.funnel.schema.wire;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -28,7 +29,12 @@ public final class ConfluentWire {
         return ByteBuffer.wrap(record, 1, 4).getInt();
     }
 
-    public static void writeHeader(ByteBuffer out, int schemaId) {
-        out.put(MAGIC).putInt(schemaId);
+    /** The 5-byte frame header, before the Avro body. */
+    public static void writeHeader(ByteArrayOutputStream out, int schemaId) {
+        out.write(MAGIC);
+        out.write(schemaId >>> 24);
+        out.write(schemaId >>> 16);
+        out.write(schemaId >>> 8);
+        out.write(schemaId);
     }
 }

@@ -29,11 +29,7 @@ public final class WireEncoder<T extends SpecificRecord> {
 
     public byte[] encode(T record) {
         out.reset();
-        out.write(ConfluentWire.MAGIC);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        ConfluentWire.writeHeader(out, schemaId);
         encoder = EncoderFactory.get().binaryEncoder(out, encoder);
         try {
             writer.write(record, encoder);
