@@ -15,7 +15,7 @@ PARALLELISM=("${@:-1}")
 bench_build
 
 echo "job bench: $EVENTS events, parallelism ${PARALLELISM[*]}: pre-fill, then each job on an empty topic and on the data ..." >&2
-java -Xms1g -Xmx1g -XX:+UseParallelGC -Dlog4j2.configurationFile=log4j2-bench.properties \
+java -Xms1g -Xmx1g -XX:+UseParallelGC -Dlog4j2.configurationFile=log4j2-bench.properties "${FLINK_OPENS[@]}" \
     -cp "$BENCH_ROOT/demo/target/funnel-demo.jar" dev.funnel.demo.bench.JobBench "$RESULTS/job.csv" "$EVENTS" "${PARALLELISM[@]}"
 
 WHEN="$(date -u +%Y-%m-%dT%H:%M:%SZ)"

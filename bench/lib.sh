@@ -16,3 +16,12 @@ machine() {
 median() {
     sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
 }
+
+# What Flink needs opened on Java 17 (the demo jar's manifest carries them for -jar; -cp does not).
+FLINK_OPENS=()
+for m in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java.text java.time java.util \
+        java.util.concurrent java.util.concurrent.atomic java.util.concurrent.locks; do
+    FLINK_OPENS+=("--add-opens=java.base/$m=ALL-UNNAMED")
+done
+FLINK_OPENS+=(--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+    --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED)
