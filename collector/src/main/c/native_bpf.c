@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * JNI shim over libbpf for dev.funnel.collector.bpf.NativeBpf. Thin on purpose: it opens,
- * configures, loads and attaches a BPF object, and drains its ring buffer into a direct
- * ByteBuffer owned by the Java caller. One JNI call moves a whole batch; nothing calls back
- * into Java and no Java object is built here except exceptions and small arrays.
+ * configures, loads and attaches a BPF object, and maps its ring buffer into this process so
+ * the Java side reads records where the kernel wrote them (dev.funnel.collector.bpf.RingView):
+ * no copy, no per-record call. Nothing calls back into Java and no Java object is built here
+ * except exceptions, small arrays and the direct buffers over the mapping.
  *
  * Threading: a handle may be used from several Java threads, but never concurrently with
- * close(), and drain() from one thread at a time (the Java side guarantees both).
- *
- * Drain buffer format (little-endian, as the CPU writes it), repeated:
- *   u32 length of the record; u32 zero; record bytes; zero padding to a multiple of 8.
+ * close(), and the ring from one thread at a time (the Java side guarantees both).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,32 +17,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #define EXPORT __attribute__((visibility("default")))
-#define SLOT_HEADER 8
-#define ALIGN8(n) (((n) + 7u) & ~7u)
-
-struct drain_ctx {
-	unsigned char *dst;
-	size_t capacity;
-	size_t used;
-	size_t stop_at;      /* stop once used passes this: a largest record must still fit */
-	int full;            /* the buffer filled up: more records may be pending */
-	long long oversize;  /* records larger than the space left (never expected) */
+/*
+ * The ring buffer mapped the way libbpf maps it: the consumer page read-write (we publish how
+ * far we have read), then the producer page and the data area read-only, the data mapped
+ * twice in a row by the kernel so a record that wraps around the end is still contiguous.
+ * An epoll set on the map fd sleeps until the BPF side forces a wake-up.
+ */
+struct ring_view {
+	int map_fd;
+	int epoll_fd;
+	size_t page;
+	size_t size;     /* data area bytes, a power of 2 */
+	void *consumer;  /* page bytes, RW: u64 consumer position at 0 */
+	void *producer;  /* page + 2 * size bytes, RO: u64 producer position at 0, data at page */
 };
 
 struct handle {
 	struct bpf_object *obj;
 	void *image;         /* libbpf reads the ELF in place: keep it until close */
-	struct ring_buffer *ring;
+	struct ring_view ring;
 	struct bpf_link **links;
 	int n_links;
-	struct drain_ctx drain;
 };
 
 /* libbpf's warnings and errors of the current call, attached to the exception message. */
@@ -293,35 +296,24 @@ static void JNICALL nb_attach(JNIEnv *env, jclass cls, jlong h, jstring jname)
 	release(env, jname, name);
 }
 
-/* Copies one record into the caller's buffer. Called by libbpf after it has already moved
- * the consumer position past the record, so a record is copied or counted, never skipped. */
-static int copy_record(void *vctx, void *data, size_t len)
+static void ring_unmap(struct ring_view *r)
 {
-	struct drain_ctx *ctx = vctx;
-	size_t slot = SLOT_HEADER + ALIGN8(len);
-	unsigned char *p;
-
-	if (ctx->used + slot > ctx->capacity) {
-		ctx->oversize++;
-		ctx->full = 1;
-		return -ENOSPC;
-	}
-	p = ctx->dst + ctx->used;
-	*(unsigned int *)p = (unsigned int)len;
-	*(unsigned int *)(p + 4) = 0;
-	memcpy(p + SLOT_HEADER, data, len);
-	memset(p + SLOT_HEADER + len, 0, ALIGN8(len) - len);
-	ctx->used += slot;
-	if (ctx->used > ctx->stop_at) {
-		ctx->full = 1;
-		return -ENOSPC; /* stop before the next record could be consumed without room */
-	}
-	return 0;
+	if (r->producer)
+		munmap(r->producer, r->page + 2 * r->size);
+	if (r->consumer)
+		munmap(r->consumer, r->page);
+	if (r->epoll_fd > 0)
+		close(r->epoll_fd);
+	memset(r, 0, sizeof(*r));
 }
 
 static void JNICALL nb_open_ring(JNIEnv *env, jclass cls, jlong h, jstring jname)
 {
 	struct handle *hd = H(h);
+	struct ring_view *r = &hd->ring;
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info);
+	struct epoll_event ev = { .events = EPOLLIN };
 
 	const char *name = utf(env, jname);
 
@@ -331,55 +323,69 @@ static void JNICALL nb_open_ring(JNIEnv *env, jclass cls, jlong h, jstring jname
 	int fd = map ? bpf_map__fd(map) : -ENOENT;
 	if (fd < 0) {
 		throw_bpf(env, -fd, "ring buffer map '%s'", name);
-	} else {
-		hd->ring = ring_buffer__new(fd, copy_record, &hd->drain, NULL);
-		if (!hd->ring)
-			throw_bpf(env, errno, "open ring buffer '%s'", name);
+		goto out;
 	}
+	if (r->consumer || bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
+		throw_bpf(env, r->consumer ? EBUSY : errno, "ring buffer '%s'", name);
+		goto out;
+	}
+	r->map_fd = fd;
+	r->page = sysconf(_SC_PAGESIZE);
+	r->size = info.max_entries;
+	r->consumer = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (r->consumer == MAP_FAILED) {
+		r->consumer = NULL;
+		throw_bpf(env, errno, "map the consumer page of '%s'", name);
+		goto out;
+	}
+	r->producer = mmap(NULL, r->page + 2 * r->size, PROT_READ, MAP_SHARED, fd, r->page);
+	if (r->producer == MAP_FAILED) {
+		r->producer = NULL;
+		throw_bpf(env, errno, "map the data of '%s'", name);
+		ring_unmap(r);
+		goto out;
+	}
+	r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epoll_fd < 0 || epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, fd, &ev)) {
+		throw_bpf(env, errno, "epoll on '%s'", name);
+		ring_unmap(r);
+	}
+out:
 	release(env, jname, name);
 }
 
-/*
- * Moves pending records into dst (direct buffer). Waits up to timeout_ms only when nothing
- * is pending: the BPF side wakes us only once enough data has accumulated, so after the
- * timeout we consume whatever sits below that mark. Returns the bytes written; the buffer is
- * full (call again at once) when fewer than max_record + 8 bytes are left.
- */
-static jint JNICALL nb_drain(JNIEnv *env, jclass cls, jlong h, jobject dst, jint timeout_ms, jint max_record)
+/* Direct buffers over the mapping: 0 the consumer page, 1 the producer page, 2 the data
+ * (twice its size: the double mapping). Valid until close. */
+static jobject JNICALL nb_ring_buffer(JNIEnv *env, jclass cls, jlong h, jint which)
 {
-	struct handle *hd = H(h);
-	struct drain_ctx *ctx = &hd->drain;
-	jlong cap = (*env)->GetDirectBufferCapacity(env, dst);
-	int n;
+	struct ring_view *r = &H(h)->ring;
 
-	ctx->dst = (*env)->GetDirectBufferAddress(env, dst);
-	if (!ctx->dst || max_record <= 0 || cap < (jlong)(SLOT_HEADER + ALIGN8((size_t)max_record)) ||
-	    !hd->ring) {
-		throw_bpf(env, EINVAL, "drain needs an open ring and a direct buffer of at least %d bytes",
-			  SLOT_HEADER + ALIGN8(max_record));
-		return -1;
+	if (!r->consumer) {
+		throw_bpf(env, EINVAL, "no ring buffer is open");
+		return NULL;
 	}
-	ctx->capacity = cap;
-	ctx->stop_at = cap - SLOT_HEADER - ALIGN8((size_t)max_record);
-	ctx->used = 0;
-	ctx->full = 0;
-
-	n = ring_buffer__consume(hd->ring);
-	if (n == 0 && timeout_ms > 0) {
-		n = ring_buffer__poll(hd->ring, timeout_ms);
-		if (n >= 0 && !ctx->full)
-			n = ring_buffer__consume(hd->ring);
+	switch (which) {
+	case 0:
+		return (*env)->NewDirectByteBuffer(env, r->consumer, r->page);
+	case 1:
+		return (*env)->NewDirectByteBuffer(env, r->producer, r->page);
+	default:
+		return (*env)->NewDirectByteBuffer(env, (char *)r->producer + r->page, 2 * r->size);
 	}
-	if (n < 0 && !ctx->full && n != -EINTR) {
-		throw_bpf(env, -n, "drain ring buffer");
-		return -1;
-	}
-	return (jint)ctx->used;
 }
 
-static jlong JNICALL nb_oversize(JNIEnv *env, jclass cls, jlong h)
+/* Sleeps until the BPF side wakes us (it does once per wakeup_bytes of pending data) or
+ * timeout_ms passes. Returns 1 when woken, 0 on timeout or a signal. */
+static jint JNICALL nb_ring_wait(JNIEnv *env, jclass cls, jlong h, jint timeout_ms)
 {
-	return H(h)->drain.oversize;
+	struct epoll_event ev;
+	int n = epoll_wait(H(h)->ring.epoll_fd, &ev, 1, timeout_ms);
+
+	if (n < 0 && errno != EINTR) {
+		throw_bpf(env, errno, "wait for the ring buffer");
+		return -1;
+	}
+	return n > 0;
 }
 
 /* Sums a per-CPU array of u64 over CPUs: one value per key. */
@@ -541,7 +547,7 @@ static void JNICALL nb_close(JNIEnv *env, jclass cls, jlong h)
 	if (!hd)
 		return;
 	nb_detach(env, cls, h);
-	ring_buffer__free(hd->ring);
+	ring_unmap(&hd->ring);
 	bpf_object__close(hd->obj);
 	free(hd->image);
 	free(hd);
@@ -556,8 +562,8 @@ static const JNINativeMethod methods[] = {
 	{ "load", "(J)V", (void *)nb_load },
 	{ "attach", "(JLjava/lang/String;)V", (void *)nb_attach },
 	{ "openRing", "(JLjava/lang/String;)V", (void *)nb_open_ring },
-	{ "drain", "(JLjava/nio/ByteBuffer;II)I", (void *)nb_drain },
-	{ "oversizeRecords", "(J)J", (void *)nb_oversize },
+	{ "ringBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *)nb_ring_buffer },
+	{ "ringWait", "(JI)I", (void *)nb_ring_wait },
 	{ "sumPerCpu", "(JLjava/lang/String;)[J", (void *)nb_sum_per_cpu },
 	{ "runProgram", "(JLjava/lang/String;[B)I", (void *)nb_run_program },
 	{ "structLayout", "(JLjava/lang/String;)[Ljava/lang/String;", (void *)nb_struct_layout },

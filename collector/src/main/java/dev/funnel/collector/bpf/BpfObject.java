@@ -91,17 +91,12 @@ public final class BpfObject implements AutoCloseable {
         NativeBpf.detach(handle());
     }
 
-    public void openRing(String map) {
-        NativeBpf.openRing(handle(), map);
-    }
-
-    /** See {@link NativeBpf#drain}; the buffer must be direct and is written from position 0. */
-    public int drain(ByteBuffer direct, int timeoutMs, int maxRecordBytes) {
-        return NativeBpf.drain(handle(), direct, timeoutMs, maxRecordBytes);
-    }
-
-    public long oversizeRecords() {
-        return NativeBpf.oversizeRecords(handle());
+    /** Maps the ring buffer map into this process; read it through the returned view. */
+    public RingView openRing(String map) {
+        long h = handle();
+        NativeBpf.openRing(h, map);
+        return new RingView(NativeBpf.ringBuffer(h, 0), NativeBpf.ringBuffer(h, 1), NativeBpf.ringBuffer(h, 2),
+                timeoutMs -> NativeBpf.ringWait(h, timeoutMs) > 0);
     }
 
     public long[] sumPerCpu(String map) {

@@ -28,16 +28,14 @@ final class NativeBpf {
 
     static native void attach(long handle, String program);
 
+    /** Maps the ring buffer map into this process (see struct ring_view in native_bpf.c). */
     static native void openRing(long handle, String map);
 
-    /**
-     * Copies pending ring records into {@code directBuffer} (see the format in native_bpf.c),
-     * waiting up to {@code timeoutMs} only when none is pending. Returns the bytes written.
-     */
-    static native int drain(long handle, ByteBuffer directBuffer, int timeoutMs, int maxRecordBytes);
+    /** Over the mapping: 0 the consumer page (RW), 1 the producer page, 2 the data, twice over. */
+    static native ByteBuffer ringBuffer(long handle, int which);
 
-    /** Records that did not fit the drain buffer (never expected; counted as lost). */
-    static native long oversizeRecords(long handle);
+    /** Sleeps until the BPF side wakes the consumer or timeoutMs passes; 1 when woken. */
+    static native int ringWait(long handle, int timeoutMs);
 
     static native long[] sumPerCpu(long handle, String map);
 

@@ -17,9 +17,8 @@ final class Summary {
         out.printf("  %-8s %12d %12d records reserved in the ring: %d; events lost inside dropped records: %d,"
                 + " untracked: %d%n", "kernel", k.totalAttempts() - k.totalDrops(), k.totalDrops(),
                 k.totalAttempts() - k.totalDrops(), k.totalDroppedEvents(), k.totalUntracked());
-        out.printf("  %-8s %12d %12d drain calls: %d; malformed: %d, oversize: %d%n", "drain",
-                c.source().receivedTotal(), loss.decodeLost(), c.source().drainCalls(), c.source().malformed(),
-                c.source().oversize());
+        out.printf("  %-8s %12d %12d batches read in place: %d; malformed: %d%n", "drain",
+                c.source().receivedTotal(), loss.decodeLost(), c.source().batches(), c.source().malformed());
         out.printf("  %-8s %12d %12d process cache: %d hits, %d misses, %d already gone; /proc reads: %d%n",
                 "enrich", c.pipeline().enriched(), 0, c.processes().hits(), c.processes().misses(),
                 c.processes().gone(), c.proc().reads());

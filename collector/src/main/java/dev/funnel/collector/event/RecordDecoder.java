@@ -10,16 +10,15 @@ import static dev.funnel.collector.event.RecordLayout.SLOW_REQUEST_EVENT;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Decodes the drain buffer ({@code u32 len, u32 0, record, pad to 8}, repeated) into
- * {@link KernelEvent}s. A record that is too short for its type or of an unknown type is
- * counted in {@link #malformed()} and skipped, never thrown: bad input must not stop the drain.
+ * Decodes ring buffer records, where the kernel wrote them, into {@link KernelEvent}s. A record
+ * too short for its type or of an unknown type is counted in {@link #malformed()} and skipped,
+ * never thrown: bad input must not stop the drain.
  *
  * <p>Not thread-safe: one decoder per drain thread.
  */
@@ -57,28 +56,16 @@ public final class RecordDecoder {
         return lastMalformed;
     }
 
-    /** Decodes every record in {@code buf[0, length)}; returns how many were handed on. */
-    public int decodeAll(ByteBuffer buf, int length, Consumer<KernelEvent> out) {
-        ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int pos = 0;
-        int n = 0;
-        while (pos + 8 <= length) {
-            int len = b.getInt(pos);
-            if (len < 0 || pos + 8 + len > length) {
-                malformed++; // a torn buffer: nothing after this point can be trusted
-                break;
-            }
-            KernelEvent e = decode(b, pos + 8, len);
-            if (e != null) {
-                out.accept(e);
-                n++;
-            }
-            pos += 8 + ((len + 7) & ~7);
+    /** Decodes the record at b[off, off + len) and hands it to out; false when it was malformed. */
+    public boolean decode(ByteBuffer b, int off, int len, Consumer<KernelEvent> out) {
+        KernelEvent e = decode(b, off, len);
+        if (e != null) {
+            out.accept(e);
         }
-        return n;
+        return e != null;
     }
 
-    /** Decodes one record at {@code off}; null (and counted) when malformed. */
+    /** The record at b[off, off + len) (little-endian, where the kernel wrote it); null when malformed. */
     public KernelEvent decode(ByteBuffer b, int off, int len) {
         if (len < EVENT_HEADER.size()) {
             malformed++;

@@ -64,7 +64,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
             sb.append("funnel_drained_records_total{type=\"").append(TYPES[t]).append("\"} ")
                     .append(collector.source().received(t)).append('\n');
         }
-        counter(sb, "funnel_drain_calls_total", "JNI drain calls (each moves a batch).", collector.source().drainCalls());
+        counter(sb, "funnel_drain_batches_total", "Batches read from the ring buffer in place (up to 1 MiB each).",
+                collector.source().batches());
         counter(sb, "funnel_enriched_events_total", "Events with context attached.", collector.pipeline().enriched());
         gauge(sb, "funnel_backlog_events", "Events waiting for the sink.", collector.pipeline().queued());
         counter(sb, "funnel_delivered_events_total", "Events the sink delivered (Kafka acknowledged).",

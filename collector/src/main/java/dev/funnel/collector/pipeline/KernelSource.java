@@ -5,11 +5,11 @@ import dev.funnel.collector.bpf.BpfObject;
 import dev.funnel.collector.bpf.BpfSupport;
 import dev.funnel.collector.bpf.EmitStats;
 import dev.funnel.collector.bpf.KernelConfig;
+import dev.funnel.collector.bpf.RingView;
 import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.collector.event.RecordDecoder;
 import dev.funnel.collector.event.RecordLayout;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
@@ -29,9 +29,11 @@ public final class KernelSource implements AutoCloseable {
         default void batchEnd() {}
     }
 
-    private static final int BUFFER_BYTES = 1 << 20;
+    /** Ring bytes decoded before the batch is handed on (the backlog takes whole batches). */
+    private static final int BATCH_BYTES = 1 << 20;
 
     private final BpfObject obj;
+    private final RingView ring;
     private final KernelConfig config;
     private final Handler handler;
     private final int pollTimeoutMs;
@@ -40,12 +42,12 @@ public final class KernelSource implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
-    private volatile long drainCalls;
+    private volatile long batches;
     private volatile EmitStats finalStats;
-    private volatile long finalOversize;
 
-    private KernelSource(BpfObject obj, KernelConfig config, Handler handler, int pollTimeoutMs) {
+    private KernelSource(BpfObject obj, RingView ring, KernelConfig config, Handler handler, int pollTimeoutMs) {
         this.obj = obj;
+        this.ring = ring;
         this.config = config;
         this.handler = handler;
         this.pollTimeoutMs = pollTimeoutMs;
@@ -61,6 +63,7 @@ public final class KernelSource implements AutoCloseable {
     public static KernelSource start(KernelConfig config, Handler handler, int pollTimeoutMs) {
         BpfSupport.ensureAvailable();
         BpfObject obj = BpfObject.openEmbedded();
+        RingView ring;
         try {
             config.applyTo(obj);
             obj.load();
@@ -74,12 +77,12 @@ public final class KernelSource implements AutoCloseable {
                     }
                 }
             }
-            obj.openRing(KernelConfig.RING_MAP);
+            ring = obj.openRing(KernelConfig.RING_MAP);
         } catch (RuntimeException e) {
             obj.close();
             throw e;
         }
-        KernelSource source = new KernelSource(obj, config, handler, pollTimeoutMs);
+        KernelSource source = new KernelSource(obj, ring, config, handler, pollTimeoutMs);
         source.thread.start();
         return source;
     }
@@ -89,21 +92,17 @@ public final class KernelSource implements AutoCloseable {
     private static final byte[] SWEEP_ALL = {1, 0, 0, 0};
 
     private void drainLoop() {
-        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        int fullMark = BUFFER_BYTES - 8 - ((RecordLayout.MAX_RECORD + 7) & ~7);
         // Several sweeps per flush interval: a quiet key's counts leave within 1.25 x flush.
         long sweepEvery = Math.max(config.flushNs() / 4, 10_000_000L);
         long nextSweep = System.nanoTime() + sweepEvery;
-        boolean more = false;
         try {
             while (running) {
-                int n = obj.drain(buf, more ? 0 : pollTimeoutMs, RecordLayout.MAX_RECORD);
-                drainCalls++;
-                if (n > 0) {
-                    decoder.decodeAll(buf, n, this::dispatch);
-                    handler.batchEnd();
+                readBatch();
+                if (ring.stalled()) {
+                    Thread.onSpinWait(); // a record is being written right now
+                } else if (ring.pending() == 0) {
+                    ring.await(pollTimeoutMs); // the kernel wakes us once wakeup_bytes are pending
                 }
-                more = n > fullMark;
                 long now = System.nanoTime();
                 if (now - nextSweep >= 0) {
                     obj.run(Sensor.SWEEP_PROGRAM, SWEEP_DUE);
@@ -113,13 +112,22 @@ public final class KernelSource implements AutoCloseable {
             // Stopping (programs already detached): flush every pending count, then deliver
             // what is in the ring, so nothing the kernel counted stays behind.
             obj.run(Sensor.SWEEP_PROGRAM, SWEEP_ALL);
-            int n;
-            while ((n = obj.drain(buf, 0, RecordLayout.MAX_RECORD)) > 0) {
-                decoder.decodeAll(buf, n, this::dispatch);
-                handler.batchEnd();
+            long giveUp = System.nanoTime() + 1_000_000_000L; // a program still finishing its record
+            while (ring.pending() > 0 && System.nanoTime() < giveUp) {
+                readBatch();
             }
         } catch (Throwable t) {
             failure = t;
+        }
+    }
+
+    /** Decodes up to BATCH_BYTES of ring in place, frees their space, ends the batch. */
+    private void readBatch() {
+        int n = ring.read(BATCH_BYTES, (data, off, len) -> decoder.decode(data, off, len, this::dispatch));
+        ring.release(); // decoded into objects: the kernel may reuse the space
+        batches++;
+        if (n > 0) {
+            handler.batchEnd();
         }
     }
 
@@ -148,13 +156,9 @@ public final class KernelSource implements AutoCloseable {
         return decoder.lastMalformed();
     }
 
-    /** Records that did not fit the drain buffer: lost in user space, never expected. */
-    public long oversize() {
-        return finalStats != null ? finalOversize : obj.oversizeRecords();
-    }
-
-    public long drainCalls() {
-        return drainCalls;
+    /** Batches read from the ring (each at most 1 MiB of it, decoded in place). */
+    public long batches() {
+        return batches;
     }
 
     /** The kernel's loss counters now; after close, as they were once everything was drained. */
@@ -189,7 +193,6 @@ public final class KernelSource implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        finalOversize = obj.oversizeRecords();
         finalStats = new EmitStats(obj.sumPerCpu(KernelConfig.STATS_MAP));
         obj.close();
     }

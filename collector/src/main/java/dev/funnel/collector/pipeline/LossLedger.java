@@ -34,7 +34,7 @@ public final class LossLedger {
     public void attach(KernelSource source) {
         kernelDropped = () -> source.emitStats().totalDroppedEvents();
         kernelUntracked = () -> source.emitStats().totalUntracked();
-        decodeLost = () -> source.malformed() + source.oversize();
+        decodeLost = source::malformed;
     }
 
     public void queueDropped(long events) {
