@@ -85,7 +85,9 @@ public final class JobBench {
                             events / wall, events / cpu, fixed.wallS, fixed.cpuS));
                 }
             }
-            System.err.printf("job bench: the data holds %d fork storms (one alert each expected)%n", storms);
+            Map<String, Integer> alerts = alertsByDetector(bootstrap, registry.url());
+            System.err.printf("job bench: the data holds %d fork storms; the detectors job%s raised %s%n", storms,
+                    args.length > 3 ? "s" : "", alerts);
             Files.write(csv, lines);
         } finally {
             kafka.process().close();
@@ -93,6 +95,30 @@ public final class JobBench {
     }
 
     record Run(double wallS, double cpuS) {}
+
+    /** The committed alerts on bench.alerts, counted per detector (every run writes there). */
+    static Map<String, Integer> alertsByDetector(String bootstrap, String registryUrl) throws Exception {
+        Map<String, Integer> count = new java.util.TreeMap<>();
+        var decoder = dev.funnel.schema.wire.WireDecoder.of(dev.funnel.schema.Alert.class, new SchemaRegistry(registryUrl));
+        Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed",
+                "enable.auto.commit", false);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(c,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var tp = new org.apache.kafka.common.TopicPartition("bench.alerts", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            int empty = 0;
+            while (empty < 3) {
+                var records = consumer.poll(java.time.Duration.ofMillis(500));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                for (var r : records) {
+                    count.merge(decoder.decode(r.value()).getDetector(), 1, Integer::sum);
+                }
+            }
+        }
+        return count;
+    }
 
     static Run run(String bootstrap, String registry, String topic, int parallelism, boolean detectors, String id)
             throws Exception {
@@ -178,7 +204,7 @@ public final class JobBench {
                         out.add(sim.childExit(ms, child, pid, exe, rnd.nextDouble() < 0.33 ? 50 : 5_000));
                     } else if (roll < 0.95) {
                         out.add(sim.fdBurst(ms - 900, ms, pid, exe, 65 + rnd.nextInt(200)));
-                    } else if (roll < 0.99) {
+                    } else if (roll < 0.998) {
                         out.add(sim.connectBurst(ms - 900, ms, pid, exe, 17 + rnd.nextInt(30), "10.0.0." + rnd.nextInt(8)));
                     } else {
                         out.add(sim.slowRequest(ms, pid, exe, 520 + rnd.nextInt(400), 8080));

@@ -64,7 +64,8 @@ public final class FloodDetector {
         long maxLifetimeNs = r.maxLifetimeMs * 1_000_000L;
         DataStream<EventRecord> exits = events
                 .filter(e -> e.kind == Kind.CHILD_SHORT_EXIT_BURST || (e.kind == Kind.EXIT && e.lifetimeNs <= maxLifetimeNs))
-                .name("short-lived children's exits").uid("filter-short-exits");
+                .name("short-lived children's exits").uid("filter-short-exits")
+                .map(EventRecord::forParentAlerts).name("exits: context of the parent").uid("project-short-exits");
         return CEP.pattern(exits.keyBy(EventRecord::spawnerKey, Types.STRING), pattern(r))
                 .inEventTime()
                 .sideOutputLateData(Detectors.LATE)

@@ -25,6 +25,7 @@ public final class ForkDetectors {
         Rule storm = rules.get(Rules.FORK_STORM);
         return events
                 .filter(e -> e.kind == Kind.FORK || e.kind == Kind.FORK_BURST).name("forks").uid("filter-forks")
+                .map(EventRecord::forProcessAlerts).name("forks: context of the forker").uid("project-forks")
                 .keyBy(EventRecord::processKey, Types.STRING)
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(storm.windowMs)))
                 .sideOutputLateData(Detectors.LATE)

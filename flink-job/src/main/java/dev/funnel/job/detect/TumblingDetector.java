@@ -23,6 +23,7 @@ public final class TumblingDetector {
             FilterFunction<EventRecord> select, KeySelector<EventRecord, String> key,
             FilterFunction<WindowStats> fires, MapFunction<WindowStats, AlertRecord> describe) {
         SingleOutputStreamOperator<WindowStats> windows = events.filter(select).name(name + ": events").uid(name + "-select")
+                .map(EventRecord::forProcessAlerts).name(name + ": context of the process").uid(name + "-project")
                 .keyBy(key, Types.STRING)
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(rule.windowMs)))
                 .sideOutputLateData(Detectors.LATE)

@@ -62,4 +62,56 @@ public class EventRecord {
     public long timeMs() {
         return timeNs / 1_000_000L;
     }
+
+    /**
+     * A copy for detectors whose alert is about the process itself: its parent's strings are
+     * left out, so there is less to ship across their keyBy and to keep in their state.
+     */
+    public EventRecord forProcessAlerts() {
+        EventRecord r = copy();
+        r.parentComm = null;
+        r.parentExe = null;
+        r.parentCmdline = null;
+        return r;
+    }
+
+    /** A copy for detectors whose alert is about the parent (spawner): the child's own strings go. */
+    public EventRecord forParentAlerts() {
+        EventRecord r = copy();
+        r.comm = null;
+        r.exe = null;
+        r.cmdline = null;
+        return r;
+    }
+
+    private EventRecord copy() {
+        EventRecord r = new EventRecord();
+        r.host = host;
+        r.bootId = bootId;
+        r.kind = kind;
+        r.timeNs = timeNs;
+        r.firstNs = firstNs;
+        r.count = count;
+        r.pid = pid;
+        r.startNs = startNs;
+        r.startTimeNs = startTimeNs;
+        r.ppid = ppid;
+        r.parentStartNs = parentStartNs;
+        r.uid = uid;
+        r.comm = comm;
+        r.exe = exe;
+        r.cmdline = cmdline;
+        r.parentComm = parentComm;
+        r.parentExe = parentExe;
+        r.parentCmdline = parentCmdline;
+        r.cgroupPath = cgroupPath;
+        r.containerId = containerId;
+        r.lifetimeNs = lifetimeNs;
+        r.durationNs = durationNs;
+        r.destination = destination;
+        r.destinationPort = destinationPort;
+        r.lostTotal = lostTotal;
+        r.lostDelta = lostDelta;
+        return r;
+    }
 }
