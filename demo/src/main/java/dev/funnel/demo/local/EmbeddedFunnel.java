@@ -3,6 +3,7 @@ package dev.funnel.demo.local;
 import dev.funnel.collector.Collector;
 import dev.funnel.collector.StartupException;
 import dev.funnel.collector.config.CollectorConfig;
+import dev.funnel.collector.metrics.PrometheusEndpoint;
 import dev.funnel.collector.sink.KafkaEventSink;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.EmbeddedKafka;
@@ -49,6 +50,11 @@ public final class EmbeddedFunnel implements AutoCloseable {
                     () -> LocalFlink.start(s.webPort(), JobOptions.of(jobOptions(f, s)), s.workDir().resolve("flink.log").toString())));
             progress.say("Flink Web UI at %s (job: funnel detection)", f.flink.webUrl());
             f.collector = f.keep(progress.step("collector on the kernel", () -> startCollector(f, s)));
+            if (s.metricsPort() != 0) {
+                PrometheusEndpoint m = f.keep(metrics(f.collector, s.metricsPort()));
+                progress.say("collector metrics at http://%s:%d/metrics", f.collector.config().string("metrics.address"),
+                        m.port());
+            }
             return f;
         } catch (RuntimeException e) {
             f.close();
@@ -82,6 +88,15 @@ public final class EmbeddedFunnel implements AutoCloseable {
                 throw new StartupException("schema registry: " + e.getMessage(), e);
             }
         });
+    }
+
+    static PrometheusEndpoint metrics(Collector c, int port) {
+        try {
+            return new PrometheusEndpoint(c, c.config().string("metrics.address"), port);
+        } catch (java.io.IOException e) {
+            throw new StartupException("collector metrics on port " + port + ": " + e.getMessage()
+                    + " (pick another with --metrics-port, or 0 for none)", e);
+        }
     }
 
     private <T extends AutoCloseable> T keep(T part) {
