@@ -38,6 +38,9 @@ public final class KernelSource implements AutoCloseable {
     private final Handler handler;
     private final int pollTimeoutMs;
     private final RecordDecoder decoder = new RecordDecoder();
+    // Built once: a method reference inside the per-record lambda would be a new object per record.
+    private final Consumer<KernelEvent> toHandler = this::dispatch;
+    private final RingView.Records decodeInPlace = (data, off, len) -> decoder.decode(data, off, len, toHandler);
     private final AtomicLongArray received = new AtomicLongArray(RecordLayout.TYPE_MAX);
     private final Thread thread;
     private volatile boolean running = true;
@@ -123,7 +126,7 @@ public final class KernelSource implements AutoCloseable {
 
     /** Decodes up to BATCH_BYTES of ring in place, frees their space, ends the batch. */
     private void readBatch() {
-        int n = ring.read(BATCH_BYTES, (data, off, len) -> decoder.decode(data, off, len, this::dispatch));
+        int n = ring.read(BATCH_BYTES, decodeInPlace);
         ring.release(); // decoded into objects: the kernel may reuse the space
         batches++;
         if (n > 0) {

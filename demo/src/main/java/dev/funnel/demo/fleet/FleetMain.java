@@ -7,7 +7,6 @@ import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.stress.Scenario;
 import dev.funnel.embedded.ChildProcess;
 import dev.funnel.embedded.EmbeddedRegistry;
-import dev.funnel.embedded.Ports;
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.wire.Topics;
 import java.io.IOException;
