@@ -36,7 +36,7 @@ public final class Collector implements AutoCloseable {
         this.host = name.isEmpty() ? h : new HostInfo(name, h.bootId());
         this.processes = new ProcessCache(proc, config.integer("cache.processes"));
         EventEnricher enricher = new EventEnricher(new BootClock(Clocks::bootToWallOffsetNs), proc, processes,
-                CgroupResolver.system(proc, config.string("cgroup.root")));
+                CgroupResolver.system(proc, config.string("cgroup.root")), config.integer("cache.processes"));
         EventSink sink = sinkFactory.apply(this);
         this.pipeline = new EventPipeline(enricher, sink, loss, config.integer("queue.max.events"));
         KernelSource s;

@@ -9,7 +9,7 @@ import dev.funnel.schema.ExecDetail;
 import dev.funnel.schema.ExitDetail;
 import dev.funnel.schema.ForkDetail;
 import dev.funnel.schema.ParentInfo;
-import dev.funnel.schema.ProcessInfo;
+import dev.funnel.schema.ProcessContext;
 import dev.funnel.schema.SlowRequestDetail;
 
 /**
@@ -26,29 +26,59 @@ public final class EventEnricher {
     private final ProcessCache processes;
     private final CgroupResolver cgroups;
     private final ProcFs proc;
+    private final ContextCache contexts;
 
-    public EventEnricher(BootClock clock, ProcFs proc, ProcessCache processes, CgroupResolver cgroups) {
+    /** contextCapacity: processes whose last context is kept for reuse. */
+    public EventEnricher(BootClock clock, ProcFs proc, ProcessCache processes, CgroupResolver cgroups, int contextCapacity) {
         this.clock = clock;
         this.proc = proc;
         this.processes = processes;
         this.cgroups = cgroups;
+        this.contexts = new ContextCache(contextCapacity);
     }
 
-    public Event enrich(KernelEvent e) {
+    /** The event and its process's context, shared with the process's other events while it holds. */
+    public Enriched enrich(KernelEvent e) {
         KernelEvent.Header h = e.header();
         if (e instanceof KernelEvent.Exec x) {
             rememberExec(x);
         }
         ProcessCache.Context self = processes.get(h.pid(), h.startNs());
+        ProcessCache.Context parent = processes.get(h.ppid(), h.parentStartNs());
         String cgroupPath = cgroups.path(h.cgroupId(), h.pid());
+        ProcessContext context = contexts.reuse(h, self, parent, cgroupPath);
+        if (context == null) {
+            context = context(h, self, parent, cgroupPath);
+            contexts.put(h, self, parent, context);
+        }
+        // Setters, not the all-fields constructor, which takes boxed Longs: no boxes per event.
+        Event event = new Event();
+        event.setType(type(e));
+        event.setTimeNs(clock.toWallNs(h.tsNs()));
+        event.setBootTimeNs(h.tsNs());
+        event.setTid(h.tid());
+        event.setContext(-1); // set by the encoder, per batch; process and parent stay null
+        event.setDetail(detail(e));
+        return new Enriched(event, context);
+    }
+
+    private ProcessContext context(KernelEvent.Header h, ProcessCache.Context self, ProcessCache.Context p,
+            String cgroupPath) {
         ContainerIds.Container container = ContainerIds.parse(cgroupPath);
-        ProcessInfo process = new ProcessInfo(h.pid(), h.tid(), h.startNs(), clock.toWallNs(h.startNs()), h.ppid(),
-                h.uid(), h.comm(), self.exe(), self.cmdline(), h.cgroupId(), cgroupPath,
-                container == null ? null : container.id(), container == null ? null : container.runtime());
-        ProcessCache.Context p = processes.get(h.ppid(), h.parentStartNs());
         ParentInfo parent = new ParentInfo(h.ppid(), h.parentStartNs(), clock.toWallNs(h.parentStartNs()),
                 p.comm(), p.exe(), p.cmdline());
-        return new Event(type(e), clock.toWallNs(h.tsNs()), h.tsNs(), process, parent, detail(e));
+        return new ProcessContext(h.pid(), h.startNs(), clock.toWallNs(h.startNs()), h.ppid(), h.uid(), h.comm(),
+                self.exe(), self.cmdline(), h.cgroupId(), cgroupPath, container == null ? null : container.id(),
+                container == null ? null : container.runtime(), parent);
+    }
+
+    /** Events whose process's context was reused, and contexts built (first sight or a change). */
+    public long contextsReused() {
+        return contexts.reused();
+    }
+
+    public long contextsBuilt() {
+        return contexts.built();
     }
 
     /** The exec record carries the new image's path and argv: no /proc read, no race. */

@@ -14,9 +14,7 @@ public final class ProcessCache {
         static final Context UNKNOWN = new Context(null, null, null);
     }
 
-    private record Key(int pid, long startNs) {}
-
-    private final Lru<Key, Context> cache;
+    private final Lru<ProcessKey, Context> cache;
     private final ProcFs proc;
     private volatile long hits;
     private volatile long misses;
@@ -29,7 +27,7 @@ public final class ProcessCache {
 
     /** The context of (pid, startNs), reading /proc once on a miss. Never null. */
     public Context get(int pid, long startNs) {
-        Key k = new Key(pid, startNs);
+        ProcessKey k = new ProcessKey(pid, startNs);
         Context c = cache.get(k);
         if (c != null) {
             hits++;
@@ -48,7 +46,7 @@ public final class ProcessCache {
 
     /** After exec the same (pid, start) runs a new image: its context is replaced. */
     public void put(int pid, long startNs, Context c) {
-        cache.put(new Key(pid, startNs), c);
+        cache.put(new ProcessKey(pid, startNs), c);
     }
 
     public int size() {

@@ -1,9 +1,9 @@
 package dev.funnel.collector.pipeline;
 
+import dev.funnel.collector.enrich.Enriched;
 import dev.funnel.collector.enrich.EventEnricher;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.collector.sink.EventSink;
-import dev.funnel.schema.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,11 +24,11 @@ public final class EventPipeline implements KernelSource.Handler, AutoCloseable 
     private final EventSink sink;
     private final LossLedger loss;
     private final long maxQueuedEvents;
-    private final LinkedBlockingQueue<List<Event>> backlog = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<List<Enriched>> backlog = new LinkedBlockingQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong enriched = new AtomicLong();
     private final Thread sinkThread;
-    private List<Event> current = new ArrayList<>();
+    private List<Enriched> current = new ArrayList<>();
     private volatile boolean running = true;
     private volatile Throwable sinkFailure;
 
@@ -53,7 +53,7 @@ public final class EventPipeline implements KernelSource.Handler, AutoCloseable 
         if (current.isEmpty()) {
             return;
         }
-        List<Event> batch = current;
+        List<Enriched> batch = current;
         current = new ArrayList<>(batch.size());
         long room = maxQueuedEvents - queued.get();
         if (room < batch.size()) {
@@ -70,7 +70,8 @@ public final class EventPipeline implements KernelSource.Handler, AutoCloseable 
     private void sinkLoop() {
         try {
             while (running || !backlog.isEmpty()) {
-                List<Event> batch = backlog.poll(100, TimeUnit.MILLISECONDS);
+                long wait = Math.max(1_000_000L, Math.min(sink.nanosUntilDue(), 1_000_000_000L));
+                List<Enriched> batch = backlog.poll(wait, TimeUnit.NANOSECONDS);
                 if (batch != null) {
                     queued.addAndGet(-batch.size());
                     sink.write(batch);

@@ -1,15 +1,16 @@
 package dev.funnel.collector.sink;
 
+import dev.funnel.collector.enrich.Enriched;
 import dev.funnel.schema.Event;
-import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.Loss;
 import dev.funnel.schema.ParentInfo;
-import dev.funnel.schema.ProcessInfo;
+import dev.funnel.schema.ProcessContext;
 import dev.funnel.schema.wire.ConfluentWire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import org.apache.avro.io.BinaryEncoder;
@@ -18,86 +19,135 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.util.Utf8;
 
 /**
- * EventBatch in the Confluent wire format, byte for byte what Avro's SpecificDatumWriter
- * writes (EventBatchEncoderTest compares the two over every event type), but cheaper: the
- * strings of the process context (comm, exe, command line, cgroup path) are the same String
- * objects event after event, handed out by the decoder's and enricher's caches, so their UTF-8
- * bytes are made once and kept. Re-encoding every string of every event was the largest part
- * of the collector's CPU. The event header, ProcessInfo and ParentInfo are written field by
- * field in schema order; the small per-type detail goes through Avro's own writer.
+ * An EventBatch (v2) in the Confluent wire format, byte for byte what Avro's
+ * SpecificDatumWriter writes for it (EventBatchEncoderTest compares the two over every event
+ * type), but cheaper:
+ * <ul>
+ *   <li>each process's context goes into the batch's table once, however many of its events
+ *       the batch holds: the enricher hands out one shared ProcessContext per process while
+ *       it holds, so the table is built by object identity;
+ *   <li>the strings of the contexts are the same String objects batch after batch, so their
+ *       UTF-8 bytes are made once and kept;
+ *   <li>the header, contexts and events are written field by field in schema order; only the
+ *       small per-type detail goes through Avro's own writer.
+ * </ul>
  *
  * <p>Not thread-safe: one per sink thread. Memory: at most {@value #CACHE_MAX} cached strings.
  */
 public final class EventBatchEncoder {
     static final int CACHE_MAX = 8192;
 
+    /** What a batch says besides its events; loss counts as in EventBatch.avsc. */
+    public record Header(String host, String bootId, long run, long seq, long createdNs, Loss loss) {}
+
     private final int schemaId;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256 * 1024);
     private final SpecificDatumWriter<Object> details =
             new SpecificDatumWriter<>(Event.getClassSchema().getField("detail").schema());
     private final IdentityHashMap<String, Utf8> utf8 = new IdentityHashMap<>();
+    // Per batch, reused: each context's index in the table, the table, each event's index.
+    private final IdentityHashMap<ProcessContext, Integer> index = new IdentityHashMap<>();
+    private ProcessContext[] table = new ProcessContext[64];
+    private int[] refs = new int[1024];
     private BinaryEncoder enc;
 
     public EventBatchEncoder(int schemaId) {
         this.schemaId = schemaId;
     }
 
-    public byte[] encode(EventBatch b) {
+    public byte[] encode(Header h, List<Enriched> events) {
+        int contexts = buildTable(events);
         out.reset();
         ConfluentWire.writeHeader(out, schemaId);
         enc = EncoderFactory.get().binaryEncoder(out, enc);
         try {
-            string(b.getHost());
-            string(b.getBootId());
-            enc.writeLong(b.getCollectorRun());
-            enc.writeLong(b.getSeq());
-            enc.writeLong(b.getCreatedNs());
-            Loss l = b.getLoss();
+            string(h.host());
+            string(h.bootId());
+            enc.writeLong(h.run());
+            enc.writeLong(h.seq());
+            enc.writeLong(h.createdNs());
+            Loss l = h.loss();
             enc.writeLong(l.getKernelDroppedSincePrev());
             enc.writeLong(l.getKernelUntrackedSincePrev());
             enc.writeLong(l.getQueueDroppedSincePrev());
             enc.writeLong(l.getKafkaFailedSincePrev());
             enc.writeLong(l.getLostTotal());
-            List<Event> events = b.getEvents();
+            enc.writeArrayStart();
+            enc.setItemCount(contexts);
+            for (int i = 0; i < contexts; i++) {
+                enc.startItem();
+                context(table[i]);
+            }
+            enc.writeArrayEnd();
             enc.writeArrayStart();
             enc.setItemCount(events.size());
-            for (Event e : events) {
+            for (int i = 0; i < events.size(); i++) {
                 enc.startItem();
-                event(e);
+                event(events.get(i).event(), refs[i]);
             }
             enc.writeArrayEnd();
             enc.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory stream: never expected
+        } finally {
+            Arrays.fill(table, 0, contexts, null); // the batch's contexts may go
+            index.clear();
         }
         return out.toByteArray();
     }
 
-    private void event(Event e) throws IOException {
-        enc.writeEnum(e.getType().ordinal());
-        enc.writeLong(e.getTimeNs());
-        enc.writeLong(e.getBootTimeNs());
-        ProcessInfo p = e.getProcess();
-        enc.writeInt(p.getPid());
-        enc.writeInt(p.getTid());
-        enc.writeLong(p.getStartBootNs());
-        enc.writeLong(p.getStartTimeNs());
-        enc.writeInt(p.getPpid());
-        enc.writeInt(p.getUid());
-        string(p.getComm());
-        nullable(p.getExe());
-        nullable(p.getCmdline());
-        enc.writeLong(p.getCgroupId());
-        nullable(p.getCgroupPath());
-        nullable(p.getContainerId());
-        nullable(p.getContainerRuntime());
-        ParentInfo q = e.getParent();
+    /** Numbers the distinct contexts in order of first use; returns how many. */
+    private int buildTable(List<Enriched> events) {
+        if (refs.length < events.size()) {
+            refs = new int[Math.max(events.size(), refs.length * 2)];
+        }
+        int n = 0;
+        for (int i = 0; i < events.size(); i++) {
+            ProcessContext c = events.get(i).process();
+            Integer at = index.get(c);
+            if (at == null) {
+                if (n == table.length) {
+                    table = Arrays.copyOf(table, n * 2);
+                }
+                table[n] = c;
+                at = n++;
+                index.put(c, at);
+            }
+            refs[i] = at;
+        }
+        return n;
+    }
+
+    private void context(ProcessContext c) throws IOException {
+        enc.writeInt(c.getPid());
+        enc.writeLong(c.getStartBootNs());
+        enc.writeLong(c.getStartTimeNs());
+        enc.writeInt(c.getPpid());
+        enc.writeInt(c.getUid());
+        string(c.getComm());
+        nullable(c.getExe());
+        nullable(c.getCmdline());
+        enc.writeLong(c.getCgroupId());
+        nullable(c.getCgroupPath());
+        nullable(c.getContainerId());
+        nullable(c.getContainerRuntime());
+        ParentInfo q = c.getParent();
         enc.writeInt(q.getPid());
         enc.writeLong(q.getStartBootNs());
         enc.writeLong(q.getStartTimeNs());
         nullable(q.getComm());
         nullable(q.getExe());
         nullable(q.getCmdline());
+    }
+
+    private void event(Event e, int context) throws IOException {
+        enc.writeEnum(e.getType().ordinal());
+        enc.writeLong(e.getTimeNs());
+        enc.writeLong(e.getBootTimeNs());
+        enc.writeInt(e.getTid());
+        enc.writeInt(context);
+        enc.writeIndex(0); // process: null, it is in the table
+        enc.writeIndex(0); // parent: likewise
         details.write(e.getDetail(), enc);
     }
 

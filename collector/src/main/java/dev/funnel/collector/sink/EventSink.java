@@ -1,6 +1,6 @@
 package dev.funnel.collector.sink;
 
-import dev.funnel.schema.Event;
+import dev.funnel.collector.enrich.Enriched;
 import java.util.List;
 
 /**
@@ -8,10 +8,19 @@ import java.util.List;
  */
 public interface EventSink extends AutoCloseable {
     /** Takes the events; may hold them to batch (a Kafka record holds many). */
-    void write(List<Event> events);
+    void write(List<Enriched> events);
 
-    /** Called at least every 100 ms: a chance to send what has waited long enough. */
+    /** Called when {@link #nanosUntilDue} said, or sooner: a chance to send what has waited long enough. */
     default void tick() {}
+
+    /**
+     * How long until tick() has something to do (a batch's linger ends, a heartbeat is due),
+     * in ns; the sink thread sleeps at most this long when no events come. An idle collector
+     * then wakes only when it must.
+     */
+    default long nanosUntilDue() {
+        return 100_000_000L;
+    }
 
     /** Events this sink has handed on for good (printed, or acknowledged by Kafka). */
     long delivered();

@@ -1,9 +1,9 @@
 package dev.funnel.collector.sink;
 
 import dev.funnel.collector.config.CollectorConfig;
+import dev.funnel.collector.enrich.Enriched;
 import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.collector.pipeline.LossLedger;
-import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.Loss;
 import dev.funnel.schema.wire.SchemaRegistry;
@@ -52,7 +52,7 @@ public final class KafkaEventSink implements EventSink {
     private final AtomicLong batchesAcked = new AtomicLong();
     private final AtomicLong batchesFailed = new AtomicLong();
     private volatile long blockedMs;
-    private List<Event> current = new ArrayList<>();
+    private List<Enriched> current = new ArrayList<>();
     private long currentSince;
     private long seq;
     private LossLedger.Snapshot reported = LossLedger.ZERO;
@@ -95,11 +95,11 @@ public final class KafkaEventSink implements EventSink {
     }
 
     @Override
-    public void write(List<Event> events) {
+    public void write(List<Enriched> events) {
         if (current.isEmpty()) {
             currentSince = System.nanoTime();
         }
-        for (Event e : events) {
+        for (Enriched e : events) {
             current.add(e);
             if (current.size() >= maxEvents) {
                 closeBatch();
@@ -118,6 +118,12 @@ public final class KafkaEventSink implements EventSink {
         }
     }
 
+    @Override
+    public long nanosUntilDue() {
+        long now = System.nanoTime();
+        return current.isEmpty() ? lastSentNs + heartbeatNs - now : currentSince + lingerNs - now;
+    }
+
     private void closeBatch() {
         if (!current.isEmpty()) {
             sendBatch();
@@ -126,15 +132,15 @@ public final class KafkaEventSink implements EventSink {
 
     private void sendBatch() {
         lastSentNs = System.nanoTime();
-        List<Event> events = current;
+        List<Enriched> events = current;
         current = new ArrayList<>(Math.min(maxEvents, 1024));
         LossLedger.Snapshot now = loss.snapshot();
         LossLedger.Snapshot d = now.minus(reported);
         reported = now;
-        EventBatch batch = new EventBatch(host.hostName(), host.bootId(), run, seq++, System.currentTimeMillis() * 1_000_000L,
-                new Loss(d.kernelDropped() + d.decodeLost(), d.kernelUntracked(), d.queueDropped(), d.kafkaFailed(),
-                        now.total()), events);
-        send(new ProducerRecord<>(topic, key, encoder.encode(batch)), events.size());
+        EventBatchEncoder.Header header = new EventBatchEncoder.Header(host.hostName(), host.bootId(), run, seq++,
+                System.currentTimeMillis() * 1_000_000L, new Loss(d.kernelDropped() + d.decodeLost(), d.kernelUntracked(),
+                        d.queueDropped(), d.kafkaFailed(), now.total()));
+        send(new ProducerRecord<>(topic, key, encoder.encode(header, events)), events.size());
     }
 
     private void send(ProducerRecord<byte[], byte[]> record, int events) {

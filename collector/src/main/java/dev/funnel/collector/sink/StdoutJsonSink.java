@@ -1,11 +1,15 @@
 package dev.funnel.collector.sink;
 
-import dev.funnel.schema.Event;
+import dev.funnel.collector.enrich.Enriched;
 import dev.funnel.schema.json.AvroJson;
+import dev.funnel.schema.wire.ProcessContexts;
 import java.io.PrintStream;
 import java.util.List;
 
-/** One JSON object per line per event, for debugging and piping (jq, grep). */
+/**
+ * One JSON object per line per event, for debugging and piping (jq, grep): each line whole,
+ * with its process and parent inline.
+ */
 public final class StdoutJsonSink implements EventSink {
     private final PrintStream out;
     private final StringBuilder sb = new StringBuilder(64 * 1024);
@@ -16,10 +20,10 @@ public final class StdoutJsonSink implements EventSink {
     }
 
     @Override
-    public void write(List<Event> events) {
+    public void write(List<Enriched> events) {
         sb.setLength(0);
-        for (Event e : events) {
-            AvroJson.write(sb, e);
+        for (Enriched e : events) {
+            AvroJson.write(sb, ProcessContexts.inline(e.event(), e.process()));
             sb.append('\n');
         }
         out.print(sb);

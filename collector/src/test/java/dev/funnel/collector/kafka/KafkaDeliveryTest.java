@@ -14,6 +14,8 @@ import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.EventType;
 import dev.funnel.schema.ExecDetail;
+import dev.funnel.schema.wire.ProcessContexts;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +52,13 @@ class KafkaDeliveryTest {
             assertEquals(i, b.getSeq(), "one partition per host, in order, no gaps");
             assertEquals(0, b.getLoss().getLostTotal(), "nothing lost");
         }
-        Event exec = batches.stream().flatMap(b -> b.getEvents().stream())
+        for (EventBatch b : batches) {
+            assertEquals(b.getProcesses().size(), new HashSet<>(b.getProcesses()).size(),
+                    "each process's context once per batch");
+        }
+        List<Event> events = batches.stream().flatMap(b -> b.getEvents().stream().map(e -> ProcessContexts.inline(b, e)))
+                .toList();
+        Event exec = events.stream()
                 .filter(e -> e.getType() == EventType.EXEC && e.getProcess().getPid() == pid)
                 .filter(e -> ((ExecDetail) e.getDetail()).getFilename().endsWith("funnel-workload")) // not jspawnhelper
                 .findFirst().orElseThrow();
@@ -60,7 +68,7 @@ class KafkaDeliveryTest {
         assertNotNull(exec.getParent().getExe(), "parent context attached");
         long now = System.currentTimeMillis() * 1_000_000L;
         assertTrue(Math.abs(now - exec.getTimeNs()) < 120_000_000_000L, "wall-clock time, not boot time");
-        long forks = batches.stream().flatMap(b -> b.getEvents().stream())
+        long forks = events.stream()
                 .filter(e -> e.getProcess().getPid() == pid && (e.getType() == EventType.FORK
                         || e.getType() == EventType.BURST && ((dev.funnel.schema.BurstDetail) e.getDetail()).getKind()
                         == dev.funnel.schema.BurstKind.FORK))

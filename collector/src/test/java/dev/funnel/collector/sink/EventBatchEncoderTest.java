@@ -2,7 +2,9 @@ package dev.funnel.collector.sink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.funnel.collector.enrich.Enriched;
 import dev.funnel.schema.BurstDetail;
 import dev.funnel.schema.BurstKind;
 import dev.funnel.schema.Event;
@@ -13,65 +15,110 @@ import dev.funnel.schema.ExitDetail;
 import dev.funnel.schema.ForkDetail;
 import dev.funnel.schema.Loss;
 import dev.funnel.schema.ParentInfo;
-import dev.funnel.schema.ProcessInfo;
+import dev.funnel.schema.ProcessContext;
 import dev.funnel.schema.SlowRequestDetail;
+import dev.funnel.schema.wire.ProcessContexts;
 import dev.funnel.schema.wire.WireDecoder;
 import dev.funnel.schema.wire.WireEncoder;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written encoder writes exactly the bytes Avro's own writer does, for every event type. */
+/**
+ * The hand-written encoder writes exactly the bytes Avro's own writer does for the same
+ * batch, for every event type, with each process's context in the table once.
+ */
 class EventBatchEncoderTest {
-    static ProcessInfo process(String comm, String exe, String cmdline, String cgroup, String container) {
-        return new ProcessInfo(4242, 4243, 1_000L, 1_795_000_000_000_000_000L, 1, 1000, comm, exe, cmdline, 77L, cgroup,
-                container, container == null ? null : "containerd");
+    static final EventBatchEncoder.Header HEADER =
+            new EventBatchEncoder.Header("host-ä", "boot-1", 123L, 4L, 5L, new Loss(1L, 2L, 3L, 4L, 10L));
+
+    static ProcessContext context(String comm, String exe, String cmdline, String cgroup, String container, ParentInfo parent) {
+        return new ProcessContext(4242, 1_000L, 1_795_000_000_000_000_000L, 1, 1000, comm, exe, cmdline, 77L, cgroup,
+                container, container == null ? null : "containerd", parent);
     }
 
-    static List<Event> everyKind() {
-        ProcessInfo full = process("worker", "/usr/bin/wörker", "/usr/bin/wörker --jobs 8 ✓", "/kubepods/pod1/cri-containerd-ab",
-                "ab".repeat(32));
-        ProcessInfo bare = process("sh", null, null, null, null);
+    static Enriched event(EventType type, long time, long boot, ProcessContext c, Object detail) {
+        return new Enriched(new Event(type, time, boot, 4243, -1, null, null, detail), c);
+    }
+
+    static List<Enriched> everyKind() {
         ParentInfo parent = new ParentInfo(1, 5L, 1_794_999_999_000_000_000L, "systemd", "/usr/lib/systemd/systemd", null);
         ParentInfo unknown = new ParentInfo(0, 0L, 0L, null, null, null);
-        List<Event> ev = new ArrayList<>();
-        ev.add(new Event(EventType.FORK, 1L, 2L, full, parent, new ForkDetail(4300)));
-        ev.add(new Event(EventType.EXEC, 3L, 4L, full, parent, new ExecDetail("./run", List.of("./run", "-x", ""), 4242)));
-        ev.add(new Event(EventType.EXEC, 3L, 4L, bare, unknown, new ExecDetail("/bin/sh", List.of(), 4242)));
-        ev.add(new Event(EventType.EXIT, 5L, 6L, bare, parent, new ExitDetail(1_500_000L, -1, 9)));
-        ev.add(new Event(EventType.BURST, 7L, 8L, full, parent,
-                new BurstDetail(BurstKind.CONNECT, 4242, 900, 10L, 20L, 950, "10.0.0.5", 443)));
-        ev.add(new Event(EventType.BURST, 7L, 8L, full, parent,
-                new BurstDetail(BurstKind.FD_OPEN, 4242, 90_000, 10L, 20L, 95_000, null, 0)));
-        ev.add(new Event(EventType.SLOW_REQUEST, 9L, 10L, full, parent,
-                new SlowRequestDetail(700_000_000L, 11L, 8080, "::1", 51515)));
-        ev.add(new Event(EventType.PROBE, Long.MAX_VALUE, Long.MIN_VALUE, bare, unknown, null));
+        ProcessContext full = context("worker", "/usr/bin/wörker", "/usr/bin/wörker --jobs 8 ✓",
+                "/kubepods/pod1/cri-containerd-ab", "ab".repeat(32), parent);
+        ProcessContext bare = context("sh", null, null, null, null, unknown);
+        ProcessContext bareWithParent = context("sh", null, null, null, null, parent);
+        List<Enriched> ev = new ArrayList<>();
+        ev.add(event(EventType.FORK, 1L, 2L, full, new ForkDetail(4300)));
+        ev.add(event(EventType.EXEC, 3L, 4L, full, new ExecDetail("./run", List.of("./run", "-x", ""), 4242)));
+        ev.add(event(EventType.EXEC, 3L, 4L, bare, new ExecDetail("/bin/sh", List.of(), 4242)));
+        ev.add(event(EventType.EXIT, 5L, 6L, bareWithParent, new ExitDetail(1_500_000L, -1, 9)));
+        ev.add(event(EventType.BURST, 7L, 8L, full, new BurstDetail(BurstKind.CONNECT, 4242, 900, 10L, 20L, 950, "10.0.0.5", 443)));
+        ev.add(event(EventType.BURST, 7L, 8L, full, new BurstDetail(BurstKind.FD_OPEN, 4242, 90_000, 10L, 20L, 95_000, null, 0)));
+        ev.add(event(EventType.SLOW_REQUEST, 9L, 10L, full, new SlowRequestDetail(700_000_000L, 11L, 8080, "::1", 51515)));
+        ev.add(event(EventType.PROBE, Long.MAX_VALUE, Long.MIN_VALUE, bare, null));
         return ev;
     }
 
-    static EventBatch batch(List<Event> events) {
-        return new EventBatch("host-ä", "boot-1", 123L, 4L, 5L, new Loss(1L, 2L, 3L, 4L, 10L), events);
+    /** The batch the encoder should write, built the plain way: contexts numbered by first use. */
+    static EventBatch expected(List<Enriched> events) {
+        Map<ProcessContext, Integer> index = new IdentityHashMap<>();
+        List<ProcessContext> table = new ArrayList<>();
+        List<Event> out = new ArrayList<>();
+        for (Enriched e : events) {
+            int at = index.computeIfAbsent(e.process(), c -> {
+                table.add(c);
+                return table.size() - 1;
+            });
+            Event copy = Event.newBuilder(e.event()).build();
+            copy.setContext(at);
+            out.add(copy);
+        }
+        return new EventBatch(HEADER.host(), HEADER.bootId(), HEADER.run(), HEADER.seq(), HEADER.createdNs(), HEADER.loss(),
+                table, out);
     }
 
     @Test
     void writesTheSameBytesAsAvrosWriterForEveryEventType() {
         EventBatchEncoder fast = new EventBatchEncoder(7);
         WireEncoder<EventBatch> avro = new WireEncoder<>(EventBatch.class, 7);
-        for (Event e : everyKind()) {
-            EventBatch b = batch(List.of(e));
-            assertArrayEquals(avro.encode(b), fast.encode(b), e.getType() + " " + e.getDetail());
+        for (Enriched e : everyKind()) {
+            assertArrayEquals(avro.encode(expected(List.of(e))), fast.encode(HEADER, List.of(e)),
+                    e.event().getType() + " " + e.event().getDetail());
         }
-        EventBatch all = batch(everyKind());
-        byte[] expected = avro.encode(all);
-        assertArrayEquals(expected, fast.encode(all), "a whole batch");
-        assertArrayEquals(expected, fast.encode(all), "again, every string from the cache");
-        assertArrayEquals(avro.encode(batch(List.of())), fast.encode(batch(List.of())), "an empty batch (heartbeat)");
+        List<Enriched> all = everyKind();
+        byte[] bytes = avro.encode(expected(all));
+        assertArrayEquals(bytes, fast.encode(HEADER, all), "a whole batch");
+        assertArrayEquals(bytes, fast.encode(HEADER, all), "again, every string from the cache");
+        assertArrayEquals(avro.encode(expected(List.of())), fast.encode(HEADER, List.of()), "an empty batch (heartbeat)");
     }
 
     @Test
-    void whatItWritesDecodesToTheSameBatch() throws Exception {
-        EventBatch all = batch(everyKind());
-        byte[] bytes = new EventBatchEncoder(7).encode(all);
-        assertEquals(all, new WireDecoder<>(EventBatch.class, id -> EventBatch.getClassSchema()).decode(bytes));
+    void eachProcessIsSentOncePerBatchAndReadsBackWhole() throws Exception {
+        List<Enriched> all = everyKind();
+        EventBatch read = new WireDecoder<>(EventBatch.class, id -> EventBatch.getClassSchema())
+                .decode(new EventBatchEncoder(7).encode(HEADER, all));
+        assertEquals(3, read.getProcesses().size(), "8 events of 3 processes");
+        for (int i = 0; i < all.size(); i++) {
+            Event e = read.getEvents().get(i);
+            assertEquals(all.get(i).process(), ProcessContexts.of(read, e));
+            assertEquals(4243, ProcessContexts.tid(e));
+            assertEquals(all.get(i).event().getDetail(), e.getDetail());
+        }
+    }
+
+    @Test
+    void aBusyProcessCostsAFewBytesPerEvent() {
+        List<Enriched> one = everyKind().subList(0, 1);
+        List<Enriched> thousand = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            thousand.add(one.get(0));
+        }
+        EventBatchEncoder enc = new EventBatchEncoder(7);
+        int single = enc.encode(HEADER, one).length;
+        int perEvent = (enc.encode(HEADER, thousand).length - single) / 999;
+        assertTrue(perEvent <= 16, "a fork of a known process: " + perEvent + " bytes, its context once: " + single);
     }
 }

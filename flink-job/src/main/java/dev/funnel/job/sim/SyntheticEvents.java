@@ -9,9 +9,14 @@ import dev.funnel.schema.ExitDetail;
 import dev.funnel.schema.ForkDetail;
 import dev.funnel.schema.Loss;
 import dev.funnel.schema.ParentInfo;
+import dev.funnel.schema.ProcessContext;
 import dev.funnel.schema.ProcessInfo;
 import dev.funnel.schema.SlowRequestDetail;
+import dev.funnel.schema.wire.ProcessContexts;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Collector output with known contents, for tests and the job benchmark: the same EventBatch
@@ -50,7 +55,7 @@ public final class SyntheticEvents {
     }
 
     private Event event(EventType t, double ms, ProcessInfo p, String parentExe, Object detail) {
-        return new Event(t, ns(ms), (long) (ms * 1_000_000L), p, parent(p, parentExe), detail);
+        return new Event(t, ns(ms), (long) (ms * 1_000_000L), p.getTid(), -1, p, parent(p, parentExe), detail);
     }
 
     public Event fork(double ms, int pid, String exe, int child) {
@@ -93,16 +98,41 @@ public final class SyntheticEvents {
                 new dev.funnel.schema.ExecDetail(exe, List.of(exe, "-c", "x.c"), pid));
     }
 
-    /** The next batch of this host's run, reporting `lost` events lost since the previous one. */
+    /**
+     * The next batch of this host's run as a v2 collector sends it (each process's context
+     * once, events pointing at it), reporting `lost` events lost since the previous one.
+     * events are written with their context inline, for readable tests; they are not changed.
+     */
     public EventBatch batch(List<Event> events, long lost) {
-        lostTotal += lost;
-        long created = events.isEmpty() ? epochNs : events.get(events.size() - 1).getTimeNs();
-        return new EventBatch(host, "boot-" + host, epochNs, seq++, created,
-                new Loss(lost, 0L, 0L, 0L, lostTotal), events);
+        Map<ProcessContext, Integer> index = new HashMap<>();
+        List<ProcessContext> table = new ArrayList<>();
+        List<Event> out = new ArrayList<>(events.size());
+        for (Event e : events) {
+            ProcessContext c = ProcessContexts.fromInline(e.getProcess(), e.getParent());
+            int at = index.computeIfAbsent(c, k -> {
+                table.add(k);
+                return table.size() - 1;
+            });
+            out.add(new Event(e.getType(), e.getTimeNs(), e.getBootTimeNs(), e.getProcess().getTid(), at, null, null,
+                    e.getDetail()));
+        }
+        return next(table, out, lost);
     }
 
     public EventBatch batch(List<Event> events) {
         return batch(events, 0);
+    }
+
+    /** The next batch as a v1 collector sent it: the context inline in every event. */
+    public EventBatch inlineBatch(List<Event> events) {
+        return next(List.of(), events, 0);
+    }
+
+    private EventBatch next(List<ProcessContext> table, List<Event> events, long lost) {
+        lostTotal += lost;
+        long created = events.isEmpty() ? epochNs : events.get(events.size() - 1).getTimeNs();
+        return new EventBatch(host, "boot-" + host, epochNs, seq++, created,
+                new Loss(lost, 0L, 0L, 0L, lostTotal), table, events);
     }
 
     public String host() {

@@ -9,11 +9,12 @@ import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.ExitDetail;
 import dev.funnel.schema.Loss;
 import dev.funnel.schema.ParentInfo;
-import dev.funnel.schema.ProcessInfo;
+import dev.funnel.schema.ProcessContext;
 import dev.funnel.schema.SlowRequestDetail;
+import dev.funnel.schema.wire.ProcessContexts;
 import java.util.List;
 
-/** Avro EventBatch to the job's POJOs. Stateless. */
+/** Avro EventBatch (v1 or v2) to the job's POJOs, each with its process's context. Stateless. */
 public final class BatchMapper {
     private BatchMapper() {}
 
@@ -34,24 +35,25 @@ public final class BatchMapper {
         return i;
     }
 
+    /** Throws IllegalArgumentException when an event points outside the batch's process table. */
     public static EventRecord[] events(EventBatch b, BatchInfo info) {
         List<Event> in = b.getEvents();
         EventRecord[] out = new EventRecord[in.size()];
         long delta = info.kernelDropped + info.kernelUntracked + info.queueDropped + info.kafkaFailed;
         for (int i = 0; i < out.length; i++) {
-            out[i] = record(in.get(i), b.getHost(), b.getBootId(), info.lostTotal, delta);
+            Event e = in.get(i);
+            out[i] = record(e, ProcessContexts.of(b, e), b.getHost(), b.getBootId(), info.lostTotal, delta);
         }
         return out;
     }
 
-    static EventRecord record(Event e, String host, String bootId, long lostTotal, long lostDelta) {
+    static EventRecord record(Event e, ProcessContext p, String host, String bootId, long lostTotal, long lostDelta) {
         EventRecord r = new EventRecord();
         r.host = host;
         r.bootId = bootId;
         r.timeNs = e.getTimeNs();
         r.firstNs = e.getTimeNs();
         r.count = 1;
-        ProcessInfo p = e.getProcess();
         r.pid = p.getPid();
         r.startNs = p.getStartBootNs();
         r.startTimeNs = p.getStartTimeNs();
@@ -62,7 +64,7 @@ public final class BatchMapper {
         r.cmdline = p.getCmdline();
         r.cgroupPath = p.getCgroupPath();
         r.containerId = p.getContainerId();
-        ParentInfo parent = e.getParent();
+        ParentInfo parent = p.getParent();
         r.parentStartNs = parent.getStartBootNs();
         r.parentComm = parent.getComm();
         r.parentExe = parent.getExe();
