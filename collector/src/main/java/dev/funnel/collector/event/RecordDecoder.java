@@ -36,6 +36,29 @@ public final class RecordDecoder {
     private static final int H_PPID = EVENT_HEADER.offset("ppid");
     private static final int H_UID = EVENT_HEADER.offset("uid");
     private static final int H_COMM = EVENT_HEADER.offset("comm");
+    // Member offsets, looked up once: by name per record was a hash lookup per field.
+    private static final int FORK_CHILD_PID = FORK_EVENT.offset("child_pid");
+    private static final int EXIT_LIFETIME_NS = EXIT_EVENT.offset("lifetime_ns");
+    private static final int EXIT_EXIT_CODE = EXIT_EVENT.offset("exit_code");
+    private static final int EXEC_FILENAME_LEN = EXEC_EVENT.offset("filename_len");
+    private static final int EXEC_ARGS_LEN = EXEC_EVENT.offset("args_len");
+    private static final int EXEC_FILENAME = EXEC_EVENT.offset("filename");
+    private static final int EXEC_ARGS = EXEC_EVENT.offset("args");
+    private static final int EXEC_OLD_PID = EXEC_EVENT.offset("old_pid");
+    private static final int BURST_KIND = BURST_EVENT.offset("kind");
+    private static final int BURST_FAMILY = BURST_EVENT.offset("family");
+    private static final int BURST_DADDR = BURST_EVENT.offset("daddr");
+    private static final int BURST_COUNT = BURST_EVENT.offset("count");
+    private static final int BURST_FIRST_NS = BURST_EVENT.offset("first_ns");
+    private static final int BURST_LAST_NS = BURST_EVENT.offset("last_ns");
+    private static final int BURST_BUCKET_COUNT = BURST_EVENT.offset("bucket_count");
+    private static final int BURST_DPORT = BURST_EVENT.offset("dport");
+    private static final int SLOW_REQUEST_FAMILY = SLOW_REQUEST_EVENT.offset("family");
+    private static final int SLOW_REQUEST_DURATION_NS = SLOW_REQUEST_EVENT.offset("duration_ns");
+    private static final int SLOW_REQUEST_REQUEST_START_NS = SLOW_REQUEST_EVENT.offset("request_start_ns");
+    private static final int SLOW_REQUEST_LPORT = SLOW_REQUEST_EVENT.offset("lport");
+    private static final int SLOW_REQUEST_RADDR = SLOW_REQUEST_EVENT.offset("raddr");
+    private static final int SLOW_REQUEST_RPORT = SLOW_REQUEST_EVENT.offset("rport");
 
     private final byte[] scratch = new byte[RecordLayout.ARGS_LEN];
     // comm is 16 bytes, read as two longs: a small direct-mapped cache of recently seen names
@@ -78,11 +101,11 @@ public final class RecordDecoder {
                 b.getInt(off + H_PPID), b.getInt(off + H_UID), comm(b, off + H_COMM));
         KernelEvent e = switch (type) {
             case RecordLayout.TYPE_FORK -> len < FORK_EVENT.size() ? null
-                    : new KernelEvent.Fork(h, b.getInt(off + FORK_EVENT.offset("child_pid")));
+                    : new KernelEvent.Fork(h, b.getInt(off + FORK_CHILD_PID));
             case RecordLayout.TYPE_EXEC -> len < EXEC_EVENT.size() ? null : exec(h, b, off);
             case RecordLayout.TYPE_EXIT -> len < EXIT_EVENT.size() ? null
-                    : new KernelEvent.Exit(h, b.getLong(off + EXIT_EVENT.offset("lifetime_ns")),
-                            b.getInt(off + EXIT_EVENT.offset("exit_code")));
+                    : new KernelEvent.Exit(h, b.getLong(off + EXIT_LIFETIME_NS),
+                            b.getInt(off + EXIT_EXIT_CODE));
             case RecordLayout.TYPE_BURST -> len < BURST_EVENT.size() ? null : burst(h, b, off);
             case RecordLayout.TYPE_SLOW_REQUEST -> len < SLOW_REQUEST_EVENT.size() ? null : slowRequest(h, b, off);
             case RecordLayout.TYPE_PROBE -> new KernelEvent.Probe(h);
@@ -96,13 +119,13 @@ public final class RecordDecoder {
     }
 
     private KernelEvent exec(KernelEvent.Header h, ByteBuffer b, int off) {
-        int fnLen = Math.min(Short.toUnsignedInt(b.getShort(off + EXEC_EVENT.offset("filename_len"))),
+        int fnLen = Math.min(Short.toUnsignedInt(b.getShort(off + EXEC_FILENAME_LEN)),
                 RecordLayout.PATH_LEN - 1);
-        int argsLen = Math.min(Short.toUnsignedInt(b.getShort(off + EXEC_EVENT.offset("args_len"))),
+        int argsLen = Math.min(Short.toUnsignedInt(b.getShort(off + EXEC_ARGS_LEN)),
                 RecordLayout.ARGS_LEN);
-        String filename = string(b, off + EXEC_EVENT.offset("filename"), fnLen);
+        String filename = string(b, off + EXEC_FILENAME, fnLen);
         List<String> argv = new ArrayList<>();
-        int base = off + EXEC_EVENT.offset("args");
+        int base = off + EXEC_ARGS;
         b.get(base, scratch, 0, argsLen);
         int start = 0;
         for (int i = 0; i < argsLen; i++) {
@@ -114,30 +137,30 @@ public final class RecordDecoder {
         if (start < argsLen) {
             argv.add(new String(scratch, start, argsLen - start, StandardCharsets.UTF_8)); // truncated last arg
         }
-        return new KernelEvent.Exec(h, b.getInt(off + EXEC_EVENT.offset("old_pid")), filename, List.copyOf(argv));
+        return new KernelEvent.Exec(h, b.getInt(off + EXEC_OLD_PID), filename, List.copyOf(argv));
     }
 
     private KernelEvent burst(KernelEvent.Header h, ByteBuffer b, int off) {
-        int kind = b.getInt(off + BURST_EVENT.offset("kind"));
+        int kind = b.getInt(off + BURST_KIND);
         if (kind < 1 || kind > KernelEvent.BurstKind.values().length) {
             return null;
         }
         KernelEvent.BurstKind k = KernelEvent.BurstKind.values()[kind - 1];
-        int family = Short.toUnsignedInt(b.getShort(off + BURST_EVENT.offset("family")));
-        String dest = k == KernelEvent.BurstKind.CONNECT ? address(b, off + BURST_EVENT.offset("daddr"), family) : null;
-        return new KernelEvent.Burst(h, k, b.getInt(off + BURST_EVENT.offset("count")),
-                b.getLong(off + BURST_EVENT.offset("first_ns")), b.getLong(off + BURST_EVENT.offset("last_ns")),
-                b.getInt(off + BURST_EVENT.offset("bucket_count")), dest,
-                Short.toUnsignedInt(b.getShort(off + BURST_EVENT.offset("dport"))));
+        int family = Short.toUnsignedInt(b.getShort(off + BURST_FAMILY));
+        String dest = k == KernelEvent.BurstKind.CONNECT ? address(b, off + BURST_DADDR, family) : null;
+        return new KernelEvent.Burst(h, k, b.getInt(off + BURST_COUNT),
+                b.getLong(off + BURST_FIRST_NS), b.getLong(off + BURST_LAST_NS),
+                b.getInt(off + BURST_BUCKET_COUNT), dest,
+                Short.toUnsignedInt(b.getShort(off + BURST_DPORT)));
     }
 
     private KernelEvent slowRequest(KernelEvent.Header h, ByteBuffer b, int off) {
-        int family = Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_EVENT.offset("family")));
-        return new KernelEvent.SlowRequest(h, b.getLong(off + SLOW_REQUEST_EVENT.offset("duration_ns")),
-                b.getLong(off + SLOW_REQUEST_EVENT.offset("request_start_ns")),
-                Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_EVENT.offset("lport"))),
-                address(b, off + SLOW_REQUEST_EVENT.offset("raddr"), family),
-                Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_EVENT.offset("rport"))));
+        int family = Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_FAMILY));
+        return new KernelEvent.SlowRequest(h, b.getLong(off + SLOW_REQUEST_DURATION_NS),
+                b.getLong(off + SLOW_REQUEST_REQUEST_START_NS),
+                Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_LPORT)),
+                address(b, off + SLOW_REQUEST_RADDR, family),
+                Short.toUnsignedInt(b.getShort(off + SLOW_REQUEST_RPORT)));
     }
 
     private String address(ByteBuffer b, int off, int family) {

@@ -1,7 +1,9 @@
 package dev.funnel.collector.pipeline;
 
+import dev.funnel.collector.bpf.EmitStats;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Every event the collector knows it lost, by where it was lost, cumulative since start.
@@ -24,16 +26,14 @@ public final class LossLedger {
 
     public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0);
 
-    private volatile LongSupplier kernelDropped = () -> 0;
-    private volatile LongSupplier kernelUntracked = () -> 0;
+    private volatile Supplier<EmitStats> kernel = () -> null;
     private volatile LongSupplier decodeLost = () -> 0;
     private final LongAdder queueDropped = new LongAdder();
     private final LongAdder kafkaFailed = new LongAdder();
 
     /** Where the kernel-side and decode counts come from, once the source runs. */
     public void attach(KernelSource source) {
-        kernelDropped = () -> source.emitStats().totalDroppedEvents();
-        kernelUntracked = () -> source.emitStats().totalUntracked();
+        kernel = source::emitStats;
         decodeLost = source::malformed;
     }
 
@@ -45,8 +45,10 @@ public final class LossLedger {
         kafkaFailed.add(events);
     }
 
+    /** Reads the kernel's counters once (one map lookup per call). */
     public Snapshot snapshot() {
-        return new Snapshot(kernelDropped.getAsLong(), kernelUntracked.getAsLong(), decodeLost.getAsLong(),
-                queueDropped.sum(), kafkaFailed.sum());
+        EmitStats k = kernel.get();
+        return new Snapshot(k == null ? 0 : k.totalDroppedEvents(), k == null ? 0 : k.totalUntracked(),
+                decodeLost.getAsLong(), queueDropped.sum(), kafkaFailed.sum());
     }
 }

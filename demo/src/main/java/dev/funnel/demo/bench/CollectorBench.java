@@ -38,8 +38,9 @@ import java.util.stream.Collectors;
  * baseline. Extra collector JVM flags: -Dfunnel.bench.jvm="...". Needs root.
  */
 public final class CollectorBench {
-    /** The systemd unit's JVM flags (DeploymentFilesTest keeps the image's equal to them). */
-    static final List<String> JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k");
+    /** The systemd unit's JVM flags (DeploymentFilesTest keeps these and the image's equal to them). */
+    public static final List<String> JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k",
+            "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData");
     static final int WARMUP_S = Integer.getInteger("funnel.bench.warmup", 120);
     /** Seconds left out at each phase boundary, so a window holds one rate only. */
     static final int SETTLE_S = 2;
@@ -139,7 +140,7 @@ public final class CollectorBench {
             if (!loader.waitFor(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the load did not finish");
             }
-            Thread.sleep(1500); // the last batches reach Kafka (linger 200 ms, flush 250 ms)
+            Thread.sleep(1500); // the last batches reach Kafka (linger 500 ms, flush 250 ms)
             long emitted = scrapeLabelled(metrics, "funnel_kernel_records_attempted_total", "probe");
             long delivered = scrape(metrics, "funnel_delivered_events_total");
             long lost = scrape(metrics, "funnel_lost_events_total");
