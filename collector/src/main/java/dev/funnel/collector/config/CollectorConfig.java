@@ -66,6 +66,8 @@ public final class CollectorConfig {
             ConfigKey.of("kafka.linger.ms", "500", NON_NEGATIVE_INT,
                     "How long a batch may wait to fill. A Kafka request costs the collector about what a thousand events do."),
             ConfigKey.of("kafka.batch.max.events", "5000", POSITIVE_INT, "Events per Kafka record at most."),
+            ConfigKey.of("kafka.batch.max.bytes", "524288", POSITIVE_INT,
+                    "A batch closes once its estimated size (uncompressed) reaches this: keep it under the broker's message.max.bytes (1 MiB by default)."),
             ConfigKey.of("kafka.heartbeat.ms", "500", POSITIVE_INT,
                     "A quiet host still sends an empty batch this often, so event time (and loss) keeps moving."),
             ConfigKey.of("kafka.delivery.timeout.ms", "120000", POSITIVE_INT,

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import org.apache.avro.io.BinaryEncoder;
@@ -24,8 +23,7 @@ import org.apache.avro.util.Utf8;
  * type), but cheaper:
  * <ul>
  *   <li>each process's context goes into the batch's table once, however many of its events
- *       the batch holds: the enricher hands out one shared ProcessContext per process while
- *       it holds, so the table is built by object identity;
+ *       the batch holds (the table is built as events come, see {@link PendingBatch});
  *   <li>the strings of the contexts are the same String objects batch after batch, so their
  *       UTF-8 bytes are made once and kept;
  *   <li>the header, contexts and events are written field by field in schema order; only the
@@ -45,18 +43,13 @@ public final class EventBatchEncoder {
     private final SpecificDatumWriter<Object> details =
             new SpecificDatumWriter<>(Event.getClassSchema().getField("detail").schema());
     private final IdentityHashMap<String, Utf8> utf8 = new IdentityHashMap<>();
-    // Per batch, reused: each context's index in the table, the table, each event's index.
-    private final IdentityHashMap<ProcessContext, Integer> index = new IdentityHashMap<>();
-    private ProcessContext[] table = new ProcessContext[64];
-    private int[] refs = new int[1024];
     private BinaryEncoder enc;
 
     public EventBatchEncoder(int schemaId) {
         this.schemaId = schemaId;
     }
 
-    public byte[] encode(Header h, List<Enriched> events) {
-        int contexts = buildTable(events);
+    public byte[] encode(Header h, PendingBatch batch) {
         out.reset();
         ConfluentWire.writeHeader(out, schemaId);
         enc = EncoderFactory.get().binaryEncoder(out, enc);
@@ -72,50 +65,27 @@ public final class EventBatchEncoder {
             enc.writeLong(l.getQueueDroppedSincePrev());
             enc.writeLong(l.getKafkaFailedSincePrev());
             enc.writeLong(l.getLostTotal());
+            List<ProcessContext> contexts = batch.contexts();
             enc.writeArrayStart();
-            enc.setItemCount(contexts);
-            for (int i = 0; i < contexts; i++) {
+            enc.setItemCount(contexts.size());
+            for (ProcessContext c : contexts) {
                 enc.startItem();
-                context(table[i]);
+                context(c);
             }
             enc.writeArrayEnd();
+            List<Enriched> events = batch.events();
             enc.writeArrayStart();
             enc.setItemCount(events.size());
             for (int i = 0; i < events.size(); i++) {
                 enc.startItem();
-                event(events.get(i).event(), refs[i]);
+                event(events.get(i).event(), batch.contextOf(i));
             }
             enc.writeArrayEnd();
             enc.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory stream: never expected
-        } finally {
-            Arrays.fill(table, 0, contexts, null); // the batch's contexts may go
-            index.clear();
         }
         return out.toByteArray();
-    }
-
-    /** Numbers the distinct contexts in order of first use; returns how many. */
-    private int buildTable(List<Enriched> events) {
-        if (refs.length < events.size()) {
-            refs = new int[Math.max(events.size(), refs.length * 2)];
-        }
-        int n = 0;
-        for (int i = 0; i < events.size(); i++) {
-            ProcessContext c = events.get(i).process();
-            Integer at = index.get(c);
-            if (at == null) {
-                if (n == table.length) {
-                    table = Arrays.copyOf(table, n * 2);
-                }
-                table[n] = c;
-                at = n++;
-                index.put(c, at);
-            }
-            refs[i] = at;
-        }
-        return n;
     }
 
     private void context(ProcessContext c) throws IOException {

@@ -10,7 +10,6 @@ import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Events to Kafka as EventBatch records in the Confluent wire format, keyed by host so one
- * host's batches stay in order on one partition. A batch closes at kafka.batch.max.events or
- * after kafka.linger.ms; it carries the run's next sequence number and the loss since the
+ * host's batches stay in order on one partition. A batch closes at kafka.batch.max.events,
+ * at about kafka.batch.max.bytes (estimated, uncompressed), or after kafka.linger.ms; it carries the run's next sequence number and the loss since the
  * previous batch, so the job can tell complete windows from lossy ones. A host with nothing to
  * say sends an empty batch every kafka.heartbeat.ms: the job's event-time clock for this host
  * (its watermark) would otherwise stop, and the last window before a quiet spell never closes.
@@ -52,8 +51,8 @@ public final class KafkaEventSink implements EventSink {
     private final AtomicLong batchesAcked = new AtomicLong();
     private final AtomicLong batchesFailed = new AtomicLong();
     private volatile long blockedMs;
-    private List<Enriched> current = new ArrayList<>();
-    private long currentSince;
+    private final long maxBytes;
+    private final PendingBatch current = new PendingBatch();
     private long seq;
     private LossLedger.Snapshot reported = LossLedger.ZERO;
     private volatile boolean closing;
@@ -65,6 +64,7 @@ public final class KafkaEventSink implements EventSink {
         this.topic = config.string("kafka.topic");
         this.key = host.hostName().getBytes(StandardCharsets.UTF_8);
         this.maxEvents = config.integer("kafka.batch.max.events");
+        this.maxBytes = config.integer("kafka.batch.max.bytes");
         this.lingerNs = config.millisAsNanos("kafka.linger.ms");
         this.heartbeatNs = config.millisAsNanos("kafka.heartbeat.ms");
         SchemaRegistry registry = new SchemaRegistry(config.string("schema.registry.url"));
@@ -96,14 +96,9 @@ public final class KafkaEventSink implements EventSink {
 
     @Override
     public void write(List<Enriched> events) {
-        if (current.isEmpty()) {
-            currentSince = System.nanoTime();
-        }
         for (Enriched e : events) {
-            current.add(e);
-            if (current.size() >= maxEvents) {
+            if (current.add(e) >= maxBytes || current.size() >= maxEvents) {
                 closeBatch();
-                currentSince = System.nanoTime();
             }
         }
     }
@@ -111,7 +106,7 @@ public final class KafkaEventSink implements EventSink {
     @Override
     public void tick() {
         long now = System.nanoTime();
-        if (!current.isEmpty() && now - currentSince >= lingerNs) {
+        if (!current.isEmpty() && now - current.sinceNs() >= lingerNs) {
             closeBatch();
         } else if (current.isEmpty() && now - lastSentNs >= heartbeatNs) {
             sendBatch(); // empty: a heartbeat
@@ -121,7 +116,7 @@ public final class KafkaEventSink implements EventSink {
     @Override
     public long nanosUntilDue() {
         long now = System.nanoTime();
-        return current.isEmpty() ? lastSentNs + heartbeatNs - now : currentSince + lingerNs - now;
+        return current.isEmpty() ? lastSentNs + heartbeatNs - now : current.sinceNs() + lingerNs - now;
     }
 
     private void closeBatch() {
@@ -132,15 +127,16 @@ public final class KafkaEventSink implements EventSink {
 
     private void sendBatch() {
         lastSentNs = System.nanoTime();
-        List<Enriched> events = current;
-        current = new ArrayList<>(Math.min(maxEvents, 1024));
         LossLedger.Snapshot now = loss.snapshot();
         LossLedger.Snapshot d = now.minus(reported);
         reported = now;
         EventBatchEncoder.Header header = new EventBatchEncoder.Header(host.hostName(), host.bootId(), run, seq++,
                 System.currentTimeMillis() * 1_000_000L, new Loss(d.kernelDropped() + d.decodeLost(), d.kernelUntracked(),
                         d.queueDropped(), d.kafkaFailed(), now.total()));
-        send(new ProducerRecord<>(topic, key, encoder.encode(header, events)), events.size());
+        int events = current.size();
+        byte[] value = encoder.encode(header, current);
+        current.clear();
+        send(new ProducerRecord<>(topic, key, value), events);
     }
 
     private void send(ProducerRecord<byte[], byte[]> record, int events) {

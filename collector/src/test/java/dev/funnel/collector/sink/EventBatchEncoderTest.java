@@ -80,26 +80,50 @@ class EventBatchEncoderTest {
                 table, out);
     }
 
+    static PendingBatch pending(List<Enriched> events) {
+        PendingBatch b = new PendingBatch();
+        events.forEach(b::add);
+        return b;
+    }
+
+    @Test
+    void theSizeEstimateIsNeverBelowTheEncodedSize() {
+        List<Enriched> all = new ArrayList<>(everyKind());
+        ParentInfo parent = new ParentInfo(1, 5L, 6L, "make", "/usr/bin/make", "make -j2 " + "x".repeat(3000));
+        for (int i = 0; i < 200; i++) { // a build: a new process per exec, long command lines
+            List<String> argv = List.of("/usr/bin/cc", "-c", "file" + i + ".c", "-I" + "include/".repeat(200));
+            ProcessContext cc = new ProcessContext(5000 + i, 7L, 8L, 1, 1000, "cc", "/usr/bin/cc", String.join(" ", argv),
+                    77L, "/user.slice/build.scope", null, "systemd", parent);
+            all.add(event(EventType.EXEC, 9L, 10L, cc, new ExecDetail("/usr/bin/cc", argv, 5000 + i)));
+        }
+        EventBatchEncoder enc = new EventBatchEncoder(7);
+        for (int n : new int[] {0, 1, 8, 9, 208}) {
+            PendingBatch b = pending(all.subList(0, n));
+            int actual = enc.encode(HEADER, b).length;
+            assertTrue(b.estimatedBytes() + 100 >= actual, n + " events: estimated " + b.estimatedBytes() + ", encoded " + actual);
+        }
+    }
+
     @Test
     void writesTheSameBytesAsAvrosWriterForEveryEventType() {
         EventBatchEncoder fast = new EventBatchEncoder(7);
         WireEncoder<EventBatch> avro = new WireEncoder<>(EventBatch.class, 7);
         for (Enriched e : everyKind()) {
-            assertArrayEquals(avro.encode(expected(List.of(e))), fast.encode(HEADER, List.of(e)),
+            assertArrayEquals(avro.encode(expected(List.of(e))), fast.encode(HEADER, pending(List.of(e))),
                     e.event().getType() + " " + e.event().getDetail());
         }
         List<Enriched> all = everyKind();
         byte[] bytes = avro.encode(expected(all));
-        assertArrayEquals(bytes, fast.encode(HEADER, all), "a whole batch");
-        assertArrayEquals(bytes, fast.encode(HEADER, all), "again, every string from the cache");
-        assertArrayEquals(avro.encode(expected(List.of())), fast.encode(HEADER, List.of()), "an empty batch (heartbeat)");
+        assertArrayEquals(bytes, fast.encode(HEADER, pending(all)), "a whole batch");
+        assertArrayEquals(bytes, fast.encode(HEADER, pending(all)), "again, every string from the cache");
+        assertArrayEquals(avro.encode(expected(List.of())), fast.encode(HEADER, pending(List.of())), "an empty batch (heartbeat)");
     }
 
     @Test
     void eachProcessIsSentOncePerBatchAndReadsBackWhole() throws Exception {
         List<Enriched> all = everyKind();
         EventBatch read = new WireDecoder<>(EventBatch.class, id -> EventBatch.getClassSchema())
-                .decode(new EventBatchEncoder(7).encode(HEADER, all));
+                .decode(new EventBatchEncoder(7).encode(HEADER, pending(all)));
         assertEquals(3, read.getProcesses().size(), "8 events of 3 processes");
         for (int i = 0; i < all.size(); i++) {
             Event e = read.getEvents().get(i);
@@ -117,8 +141,8 @@ class EventBatchEncoderTest {
             thousand.add(one.get(0));
         }
         EventBatchEncoder enc = new EventBatchEncoder(7);
-        int single = enc.encode(HEADER, one).length;
-        int perEvent = (enc.encode(HEADER, thousand).length - single) / 999;
+        int single = enc.encode(HEADER, pending(one)).length;
+        int perEvent = (enc.encode(HEADER, pending(thousand)).length - single) / 999;
         assertTrue(perEvent <= 16, "a fork of a known process: " + perEvent + " bytes, its context once: " + single);
     }
 }
