@@ -10,6 +10,10 @@ import dev.funnel.alerts.AlertWatch;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.schema.Alert;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +55,17 @@ class EndToEndIT {
         if (funnel != null) {
             funnel.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void theWebUiItPrintsShowsTheRunningJob() throws Exception {
+        String url = funnel.flink().webUrl();
+        assertTrue(!url.endsWith(":0"), "a port people can open: " + url);
+        HttpResponse<String> jobs = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url + "/jobs/overview")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, jobs.statusCode());
+        assertTrue(jobs.body().contains("\"state\":\"RUNNING\""), jobs.body());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.funnel.demo.local;
 
+import dev.funnel.embedded.Ports;
 import dev.funnel.job.FunnelJob;
 import dev.funnel.job.JobOptions;
 import java.time.Duration;
@@ -26,8 +27,13 @@ public final class LocalFlink implements AutoCloseable {
         this.webPort = webPort;
     }
 
-    /** Starts the job and waits until it runs. logFile: what the Web UI's log tab shows. */
-    public static LocalFlink start(int webPort, JobOptions o, String logFile) {
+    /**
+     * Starts the job and waits until it runs. webPort 0: a free port, chosen here so the URL
+     * printed is one that answers (the local environment does not tell which port it bound).
+     * logFile: what the Web UI's log tab shows.
+     */
+    public static LocalFlink start(int requestedWebPort, JobOptions o, String logFile) {
+        int webPort = requestedWebPort == 0 ? Ports.free() : requestedWebPort;
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
