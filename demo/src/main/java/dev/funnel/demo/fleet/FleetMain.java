@@ -4,6 +4,7 @@ import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertReader;
 import dev.funnel.alerts.Options;
 import dev.funnel.demo.cli.Progress;
+import dev.funnel.demo.cli.ShutdownHooks;
 import dev.funnel.demo.stress.Scenario;
 import dev.funnel.embedded.ChildProcess;
 import dev.funnel.embedded.EmbeddedRegistry;
@@ -102,7 +103,7 @@ public final class FleetMain {
             }
             return storms == 1 ? 0 : 1;
         } finally {
-            if (Runtime.getRuntime().removeShutdownHook(hook)) {
+            if (ShutdownHooks.remove(hook)) {
                 stopAll(parts);
             }
         }

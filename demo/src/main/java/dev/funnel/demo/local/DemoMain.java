@@ -5,6 +5,7 @@ import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertReader;
 import dev.funnel.alerts.Options;
 import dev.funnel.demo.cli.Progress;
+import dev.funnel.demo.cli.ShutdownHooks;
 import dev.funnel.embedded.Ports;
 import dev.funnel.schema.wire.Topics;
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class DemoMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (Runtime.getRuntime().removeShutdownHook(hook)) {
+        if (ShutdownHooks.remove(hook)) {
             stop.run();
         }
         return 0;
