@@ -1,6 +1,7 @@
 package dev.funnel.demo.bench;
 
 import dev.funnel.collector.bpf.NativeLoader;
+import dev.funnel.collector.cli.CollectorJvm;
 import dev.funnel.embedded.EmbeddedKafka;
 import dev.funnel.embedded.EmbeddedRegistry;
 import dev.funnel.embedded.Ports;
@@ -38,9 +39,6 @@ import java.util.stream.Collectors;
  * baseline. Extra collector JVM flags: -Dfunnel.bench.jvm="...". Needs root.
  */
 public final class CollectorBench {
-    /** The systemd unit's JVM flags (DeploymentFilesTest keeps these and the image's equal to them). */
-    public static final List<String> JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k",
-            "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData");
     static final int WARMUP_S = Integer.getInteger("funnel.bench.warmup", 120);
     /** Seconds left out at each phase boundary, so a window holds one rate only. */
     static final int SETTLE_S = 2;
@@ -92,7 +90,7 @@ public final class CollectorBench {
         Process loader = new ProcessBuilder(load).start();
         int metrics = Ports.free();
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        cmd.addAll(JVM);
+        cmd.addAll(CollectorJvm.FLAGS); // the systemd unit's
         String extra = System.getProperty("funnel.bench.jvm", "").trim();
         if (!extra.isEmpty()) {
             cmd.addAll(List.of(extra.split("\\s+")));

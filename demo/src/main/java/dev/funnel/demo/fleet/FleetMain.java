@@ -3,6 +3,7 @@ package dev.funnel.demo.fleet;
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertReader;
 import dev.funnel.alerts.Options;
+import dev.funnel.collector.cli.CollectorJvm;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.cli.ShutdownHooks;
 import dev.funnel.demo.stress.Scenario;
@@ -111,12 +112,13 @@ public final class FleetMain {
 
     private static ChildProcess startCollector(Path jar, String bootstrap, String registry, Path work,
             List<AutoCloseable> parts) {
-        ChildProcess c = ChildProcess.start("collector", List.of(FlinkJvm.java(), "-Xmx128m", "-XX:+UseSerialGC",
-                "-jar", jar.toString(), "--sink", "kafka", "--set", "kafka.bootstrap.servers=" + bootstrap,
+        List<String> cmd = new ArrayList<>(List.of(FlinkJvm.java()));
+        cmd.addAll(CollectorJvm.FLAGS); // as the systemd unit runs it
+        cmd.addAll(List.of("-jar", jar.toString(), "--sink", "kafka", "--set", "kafka.bootstrap.servers=" + bootstrap,
                 "--set", "schema.registry.url=" + registry, "--set", "metrics.port=0",
                 // The broker's long-poll fetches answer after fetch.max.wait.ms: not slow requests.
-                "--set", "slow.request.ignore.ports=" + bootstrap.substring(bootstrap.lastIndexOf(':') + 1)), Map.of(),
-                work.resolve("collector.log"));
+                "--set", "slow.request.ignore.ports=" + bootstrap.substring(bootstrap.lastIndexOf(':') + 1)));
+        ChildProcess c = ChildProcess.start("collector", cmd, Map.of(), work.resolve("collector.log"));
         parts.add(c);
         c.awaitReady(() -> unchecked(() -> Files.readString(c.log())).contains("attached"), 60_000);
         return c;

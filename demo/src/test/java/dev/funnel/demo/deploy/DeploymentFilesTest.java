@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.alerts.AlertsMain;
+import dev.funnel.collector.cli.CollectorJvm;
 import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.deploy.SystemdUnit;
-import dev.funnel.demo.bench.CollectorBench;
 import dev.funnel.embedded.EmbeddedRegistry;
 import dev.funnel.job.FunnelJob;
 import dev.funnel.job.JobOptions;
@@ -174,7 +174,7 @@ class DeploymentFilesTest {
         assertTrue(entry.find());
         List<String> image = List.of(entry.group(1).replace("\"", "").split(",\\s*"));
         assertEquals(unitFlags, image.subList(1, image.indexOf("-jar")), "the same JVM flags in the image as in the unit");
-        assertEquals(unitFlags, CollectorBench.JVM, "the benchmark measures the unit's JVM");
+        assertEquals(unitFlags, CollectorJvm.FLAGS, "the benchmark and the fleet demo run the unit's JVM");
         assertTrue(Files.readString(ROOT.resolve("bin/funnel")).contains("echo \"" + String.join(" ", unitFlags) + "\""),
                 "bin/funnel collector runs the unit's JVM flags");
     }
