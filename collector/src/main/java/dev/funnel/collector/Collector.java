@@ -24,6 +24,7 @@ public final class Collector implements AutoCloseable {
     private final LossLedger loss = new LossLedger();
     private final ProcFs proc = ProcFs.system();
     private final ProcessCache processes;
+    private final EventEnricher enricher;
     private final EventPipeline pipeline;
     private final KernelSource source;
     private final long startedNanos = System.nanoTime();
@@ -35,7 +36,7 @@ public final class Collector implements AutoCloseable {
         HostInfo h = HostInfo.current();
         this.host = name.isEmpty() ? h : new HostInfo(name, h.bootId());
         this.processes = new ProcessCache(proc, config.integer("cache.processes"));
-        EventEnricher enricher = new EventEnricher(new BootClock(Clocks::bootToWallOffsetNs), proc, processes,
+        this.enricher = new EventEnricher(new BootClock(Clocks::bootToWallOffsetNs), proc, processes,
                 CgroupResolver.system(proc, config.string("cgroup.root")), config.integer("cache.processes"));
         EventSink sink = sinkFactory.apply(this);
         this.pipeline = new EventPipeline(enricher, sink, loss, config.integer("queue.max.events"));
@@ -77,6 +78,10 @@ public final class Collector implements AutoCloseable {
 
     public ProcessCache processes() {
         return processes;
+    }
+
+    public EventEnricher enricher() {
+        return enricher;
     }
 
     public ProcFs proc() {

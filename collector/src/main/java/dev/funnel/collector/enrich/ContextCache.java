@@ -18,7 +18,7 @@ final class ContextCache {
 
     private final Lru<ProcessKey, Entry> cache;
     private long reused;
-    private long built;
+    private volatile long built; // read by the metrics endpoint; written on the drain thread only
 
     ContextCache(int capacity) {
         this.cache = new Lru<>(capacity);

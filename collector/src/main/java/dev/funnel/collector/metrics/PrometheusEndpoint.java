@@ -78,6 +78,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
         lost(sb, "kafka_failed", loss.kafkaFailed());
         gauge(sb, "funnel_process_cache_entries", "Processes whose context is cached.", collector.processes().size());
         counter(sb, "funnel_proc_reads_total", "Files read under /proc for context.", collector.proc().reads());
+        counter(sb, "funnel_process_contexts_built_total", "Process contexts built (a process seen first, or changed); "
+                + "its other events share one, which a Kafka batch carries once.", collector.enricher().contextsBuilt());
         counter(sb, "process_cpu_seconds_total", "User and system CPU time of the collector.", ProcessStats.cpuSeconds());
         gauge(sb, "process_resident_memory_bytes", "Resident memory of the collector.", ProcessStats.residentBytes());
         return sb.toString();

@@ -35,6 +35,9 @@ class PrometheusEndpointTest {
                     "process_cpu_seconds_total ", "process_resident_memory_bytes ", "# TYPE funnel_backlog_events gauge"}) {
                 assertTrue(body.contains(metric), metric + " in\n" + body);
             }
+            long built = Long.parseLong(body.replaceAll("(?s).*\nfunnel_process_contexts_built_total (\\d+)\n.*", "$1"));
+            long enriched = Long.parseLong(body.replaceAll("(?s).*\nfunnel_enriched_events_total (\\d+)\n.*", "$1"));
+            assertTrue(built > 0 && built <= enriched, "contexts built " + built + " for " + enriched + " events");
         }
     }
 }
