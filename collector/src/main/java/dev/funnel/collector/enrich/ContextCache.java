@@ -2,6 +2,7 @@ package dev.funnel.collector.enrich;
 
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.schema.ProcessContext;
+import java.util.Objects;
 
 /**
  * The ProcessContext last built for each process (pid, start), handed out again while all it
@@ -27,12 +28,14 @@ final class ContextCache {
     /** The cached context of h's process if nothing in it changed, else null. */
     ProcessContext reuse(KernelEvent.Header h, ProcessCache.Context self, ProcessCache.Context parent, String cgroupPath) {
         Entry e = cache.get(new ProcessKey(h.pid(), h.startNs()));
-        if (e == null || e.self != self || e.parent != parent) {
+        // Identity first (the caches hand out the same objects), content when they differ: a
+        // context re-read after eviction, or a cgroup path from a rescan, is still the same.
+        if (e == null || !Objects.equals(e.self, self) || !Objects.equals(e.parent, parent)) {
             return null;
         }
         ProcessContext c = e.context;
         if (c.getPpid() != h.ppid() || c.getParent().getStartBootNs() != h.parentStartNs() || c.getUid() != h.uid()
-                || c.getCgroupId() != h.cgroupId() || c.getCgroupPath() != cgroupPath // same cached String or both null
+                || c.getCgroupId() != h.cgroupId() || !Objects.equals(c.getCgroupPath(), cgroupPath)
                 || !c.getComm().equals(h.comm())) {
             return null;
         }
