@@ -18,7 +18,6 @@ final class ContextCache {
     private record Entry(ProcessContext context, ProcessCache.Context self, ProcessCache.Context parent) {}
 
     private final Lru<ProcessKey, Entry> cache;
-    private long reused;
     private volatile long built; // read by the metrics endpoint; written on the drain thread only
 
     ContextCache(int capacity) {
@@ -39,17 +38,12 @@ final class ContextCache {
                 || !c.getComm().equals(h.comm())) {
             return null;
         }
-        reused++;
         return c;
     }
 
     void put(KernelEvent.Header h, ProcessCache.Context self, ProcessCache.Context parent, ProcessContext c) {
         built++;
         cache.put(new ProcessKey(h.pid(), h.startNs()), new Entry(c, self, parent));
-    }
-
-    long reused() {
-        return reused;
     }
 
     long built() {

@@ -72,11 +72,7 @@ public final class EventEnricher {
                 container == null ? null : container.runtime(), parent);
     }
 
-    /** Events whose process's context was reused, and contexts built (first sight or a change). */
-    public long contextsReused() {
-        return contexts.reused();
-    }
-
+    /** Contexts built (a process seen first, or changed); every other event reused one. */
     public long contextsBuilt() {
         return contexts.built();
     }

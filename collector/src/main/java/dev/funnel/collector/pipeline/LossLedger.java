@@ -26,7 +26,7 @@ public final class LossLedger {
 
     public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0);
 
-    private volatile Supplier<EmitStats> kernel = () -> null;
+    private volatile Supplier<EmitStats> kernel = () -> EmitStats.EMPTY;
     private volatile LongSupplier decodeLost = () -> 0;
     private final LongAdder queueDropped = new LongAdder();
     private final LongAdder kafkaFailed = new LongAdder();
@@ -48,7 +48,7 @@ public final class LossLedger {
     /** Reads the kernel's counters once (one map lookup per call). */
     public Snapshot snapshot() {
         EmitStats k = kernel.get();
-        return new Snapshot(k == null ? 0 : k.totalDroppedEvents(), k == null ? 0 : k.totalUntracked(),
-                decodeLost.getAsLong(), queueDropped.sum(), kafkaFailed.sum());
+        return new Snapshot(k.totalDroppedEvents(), k.totalUntracked(), decodeLost.getAsLong(), queueDropped.sum(),
+                kafkaFailed.sum());
     }
 }

@@ -24,10 +24,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Events to Kafka as EventBatch records in the Confluent wire format, keyed by host so one
  * host's batches stay in order on one partition. A batch closes at kafka.batch.max.events,
- * at about kafka.batch.max.bytes (estimated, uncompressed), or after kafka.linger.ms; it carries the run's next sequence number and the loss since the
- * previous batch, so the job can tell complete windows from lossy ones. A host with nothing to
- * say sends an empty batch every kafka.heartbeat.ms: the job's event-time clock for this host
- * (its watermark) would otherwise stop, and the last window before a quiet spell never closes.
+ * at about kafka.batch.max.bytes (estimated, uncompressed), or after kafka.linger.ms; it
+ * carries the run's next sequence number and the loss since the previous batch, so the job
+ * can tell complete windows from lossy ones. A host with nothing to say sends an empty batch
+ * every kafka.heartbeat.ms: the job's event-time clock for this host (its watermark) would
+ * otherwise stop, and the last window before a quiet spell never closes.
  *
  * <p>Backpressure: while Kafka cannot take a batch (down, or its buffer full), write() waits
  * and retries, so the pipeline's bounded backlog fills and drops (counted) upstream, and the
@@ -105,11 +106,8 @@ public final class KafkaEventSink implements EventSink {
 
     @Override
     public void tick() {
-        long now = System.nanoTime();
-        if (!current.isEmpty() && now - current.sinceNs() >= lingerNs) {
-            closeBatch();
-        } else if (current.isEmpty() && now - lastSentNs >= heartbeatNs) {
-            sendBatch(); // empty: a heartbeat
+        if (nanosUntilDue() <= 0) {
+            sendBatch(); // the batch its linger ended, or an empty one: a heartbeat
         }
     }
 
