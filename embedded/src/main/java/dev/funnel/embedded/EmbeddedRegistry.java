@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A real schema registry speaking the Confluent API: Apicurio Registry 3 (the only one on
- * Maven Central), run from the copy the build unpacked, as a watched child process bound to
- * 127.0.0.1. Storage is in memory: a new registry starts empty.
+ * A real schema registry speaking the Confluent API: Apicurio Registry 2.6 (the only one on
+ * Maven Central that runs on Java 17, the newest JDK Debian 12 ships), run from the copy the
+ * build unpacked, as a watched child process bound to 127.0.0.1 on the JVM running us.
+ * Storage is in memory (H2): a new registry starts empty.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
     /** The Confluent-compatible API path under the registry's HTTP port. */
@@ -31,17 +32,15 @@ public final class EmbeddedRegistry implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts Apicurio on port (0: a free one) and waits until it answers; ~10-20 s. */
+    /** Starts Apicurio on port (0: a free one) and waits until it answers; ~5 s. */
     public static EmbeddedRegistry start(int port, Path logDir) {
         int http = port == 0 ? Ports.free() : port;
-        int management = Ports.free();
         Ports.requireFree(http, "the schema registry");
-        Path home = apicurioHome();
-        Path java = Jvms.atLeast(21, "FUNNEL_REGISTRY_JAVA");
-        List<String> cmd = List.of(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        Path runner = runnerJar();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + http,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-                "-Dquarkus.log.level=WARN", "-jar", home.resolve("quarkus-run.jar").toString());
+                "-Dquarkus.log.level=WARN", "-jar", runner.toString());
         ChildProcess p = ChildProcess.start("schema registry", cmd, Map.of(), logDir.resolve("registry.log"));
         EmbeddedRegistry r = new EmbeddedRegistry(http, p);
         p.awaitReady(r::answers, 120_000);
@@ -71,19 +70,21 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
     }
 
-    static Path apicurioHome() {
+    /** The unpacked registry's runner jar (its lib/ beside it), as the build left it. */
+    static Path runnerJar() {
         Properties p = new Properties();
         try (InputStream in = EmbeddedRegistry.class.getResourceAsStream("/funnel-embedded.properties")) {
             p.load(in);
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("funnel-embedded.properties missing from the classpath", e);
         }
-        Path home = Path.of(p.getProperty("apicurio.home"));
-        if (!Files.exists(home.resolve("quarkus-run.jar"))) {
-            throw new UncheckedIOException(new IOException("Apicurio Registry is not unpacked at " + home
-                    + ": run `mvn -pl embedded install` (the build unpacks it from Maven Central)"));
+        Path jar = Path.of(p.getProperty("apicurio.home"))
+                .resolve("apicurio-registry-app-" + p.getProperty("apicurio.version") + "-runner.jar");
+        if (!Files.exists(jar)) {
+            throw new UncheckedIOException(new IOException("Apicurio Registry is not unpacked at " + jar
+                    + ": run `bin/funnel build` (the build unpacks it from Maven Central)"));
         }
-        return home;
+        return jar;
     }
 
     @Override

@@ -68,7 +68,7 @@ class DeploymentFilesTest {
         map(compose().get("services")).values().forEach(s -> images.add((String) map(s).get("image")));
         collect(k8s(), "image", images);
         String kafka = "apache/kafka:" + System.getProperty("funnel.kafka.version");
-        String registry = "apicurio/apicurio-registry:" + System.getProperty("funnel.apicurio.version");
+        String registry = "apicurio/apicurio-registry-mem:" + System.getProperty("funnel.apicurio.version");
         for (String image : images) {
             assertTrue(image.equals(kafka) || image.equals(registry) || image.matches("funnel/(collector|flink-job|alerts):"
                     + Pattern.quote(VERSION)), "an image the build does not pin: " + image);

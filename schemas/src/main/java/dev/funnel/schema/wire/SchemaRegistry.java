@@ -30,11 +30,26 @@ public final class SchemaRegistry {
         return url;
     }
 
-    /** Registers schema under subject (idempotent) and returns its id. */
+    /**
+     * Registers schema under subject (idempotent) and returns its id. Writers of one subject
+     * start together; when two create a new subject at once, Apicurio answers the loser 409,
+     * the status of an incompatible schema. So a 409 is a conflict only if the schema is not
+     * there now: if the winner registered the same schema, its id is the answer.
+     */
     public int register(String subject, Schema schema) throws RegistryException {
+        AvroSchema avro = new AvroSchema(schema.toString());
         try {
-            return client.register(subject, new AvroSchema(schema.toString()));
-        } catch (IOException | RestClientException e) {
+            return client.register(subject, avro);
+        } catch (RestClientException e) {
+            if (e.getStatus() == 409) {
+                try {
+                    return client.getId(subject, avro);
+                } catch (IOException | RestClientException notThere) {
+                    // a real incompatibility: report the 409 below
+                }
+            }
+            throw RegistryException.of("register " + subject + " at " + url, e);
+        } catch (IOException e) {
             throw RegistryException.of("register " + subject + " at " + url, e);
         }
     }
