@@ -40,6 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class KafkaJobIT {
     static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    /**
+     * Event time of the synthetic batches: an hour ago, on a whole minute (windows align as in a
+     * real run). Never a fixed date: the sink stamps alerts with their event time, and the
+     * broker's 7-day retention deletes records stamped a week in the past, mid-test.
+     */
+    static final long RECENT_NS = (System.currentTimeMillis() / 60_000 - 60) * 60_000 * 1_000_000L;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -80,8 +86,8 @@ class KafkaJobIT {
         EmbeddedKafka kafka = SharedPlatform.kafka();
         String registry = SharedPlatform.registry().url();
         topics(kafka, "it1");
-        SyntheticEvents a = new SyntheticEvents("host-a", 1_795_000_000_000_000_000L);
-        SyntheticEvents b = new SyntheticEvents("host-b", 1_795_000_000_000_000_000L);
+        SyntheticEvents a = new SyntheticEvents("host-a", RECENT_NS);
+        SyntheticEvents b = new SyntheticEvents("host-b", RECENT_NS);
         List<EventBatch> batches = new ArrayList<>(storm(a, 4242, 0, 10_000));
         List<Event> benign = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -130,7 +136,7 @@ class KafkaJobIT {
         EmbeddedKafka kafka = SharedPlatform.kafka();
         String registry = SharedPlatform.registry().url();
         topics(kafka, "it2");
-        SyntheticEvents sim = new SyntheticEvents("host-r", 1_795_000_000_000_000_000L);
+        SyntheticEvents sim = new SyntheticEvents("host-r", RECENT_NS);
         // Six incidents 10 s apart (event time): six storms from six processes.
         List<List<EventBatch>> storms = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
