@@ -126,13 +126,15 @@ fi
 say "building a pristine Debian 12 root in $root ..."
 debootstrap --variant=minbase --include=$include --unpack-tarball="$tarball" bookworm "$root" "$mirror" \
     >"$work/debootstrap.log" 2>&1 || { tail -n 20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
-# What a stock image has besides: the same apt sources (security, updates), DNS, and the extra
+# What a stock image has besides: the same apt sources (security, updates), DNS, its own name
+# in /etc/hosts (cloud-init and Debian's installer write it), and the extra
 # CA certificates this machine trusts (a TLS-inspecting proxy needs them to reach Maven Central).
 if [ -f /etc/apt/sources.list.d/debian.sources ]; then
     cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
     rm -f "$root/etc/apt/sources.list"
 fi
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$(hostname)" >"$root/etc/hosts"
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
     chroot "$root" update-ca-certificates >/dev/null 2>&1 || fail "update-ca-certificates in the root"
