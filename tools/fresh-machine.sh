@@ -4,7 +4,7 @@
 # curl), a clean clone of the committed tree copied into it, and inside it exactly what a new
 # user types: `bin/funnel demo`. It waits for "ready", trips a fork storm from a second
 # "terminal" (bin/funnel stress fork-storm in the same root), checks that exactly one
-# fork_storm alert is printed, stops the demo with Ctrl-C (SIGINT to its process group) and
+# fork_storm alert is printed, stops the demo with Ctrl-C (SIGINT to its process group, as a terminal sends it) and
 # checks that nothing it started still runs and no BPF program of it stays loaded.
 #
 #   sudo tools/fresh-machine.sh [--keep-root] [--apply PATCH] [--ref REF]
@@ -165,10 +165,15 @@ fi
 bpf_before=$(funnel_programs)
 say "running: bin/funnel demo (first run: apt packages, then the Maven build) ..."
 t_cmd=$(date +%s)
-setsid chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+# Job control on: the demo gets its own process group, as in a terminal, and keeps SIGINT
+# (a script's plain background job starts with SIGINT ignored, and the JVM then never sees
+# Ctrl-C).
+set -m
+chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c 'cd /root/funnel && exec bin/funnel demo' >"$log" 2>&1 < /dev/null &
 demo_pid=$!
 demo_pgid=$demo_pid
+set +m
 last_progress=""
 while ! grep -q "ready in" "$log" 2>/dev/null; do
     if ! kill -0 "$demo_pid" 2>/dev/null; then
