@@ -8,18 +8,29 @@ import dev.funnel.collector.enrich.EventEnricher;
 import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.collector.enrich.ProcFs;
 import dev.funnel.collector.enrich.ProcessCache;
+import dev.funnel.collector.metrics.CollectorStats;
+import dev.funnel.collector.metrics.ProcessStats;
 import dev.funnel.collector.pipeline.EventPipeline;
 import dev.funnel.collector.pipeline.KernelSource;
 import dev.funnel.collector.pipeline.LossLedger;
 import dev.funnel.collector.sink.EventSink;
-import java.util.function.Function;
+import dev.funnel.collector.event.RecordLayout;
 
 /**
- * The edge collector assembled: kernel source -> enrich -> bounded backlog -> sink. Start it,
- * read its counters, close it (which detaches, delivers what was drained, and flushes).
+ * The edge collector assembled, downstream first so that each part is built from what it
+ * needs: the sink (from the host and the loss ledger), the pipeline (enricher, sink, ledger),
+ * then the kernel source that feeds the pipeline. Data and loss counts flow one way: source ->
+ * enrich -> backlog -> sink; {@link #stats()} is the one snapshot of every counter.
+ *
+ * <p>Threading: start and close from one thread; stats() from any.
  */
 public final class Collector implements AutoCloseable {
-    private final CollectorConfig config;
+    /** Builds the sink, given who this host is and where it reports what was lost. */
+    @FunctionalInterface
+    public interface SinkFactory {
+        EventSink open(HostInfo host, LossLedger loss);
+    }
+
     private final HostInfo host;
     private final LossLedger loss = new LossLedger();
     private final ProcFs proc = ProcFs.system();
@@ -30,66 +41,47 @@ public final class Collector implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private boolean closed;
 
-    private Collector(CollectorConfig config, Function<Collector, EventSink> sinkFactory) {
-        this.config = config;
-        String name = config.string("host.name");
-        HostInfo h = HostInfo.current();
-        this.host = name.isEmpty() ? h : new HostInfo(name, h.bootId());
-        this.processes = new ProcessCache(proc, config.integer("cache.processes"));
+    private Collector(CollectorConfig config, SinkFactory sinks) {
+        this.host = HostInfo.named(config.string("host.name"));
+        int cacheSize = config.integer("cache.processes");
+        this.processes = new ProcessCache(proc, cacheSize);
         this.enricher = new EventEnricher(new BootClock(Clocks::bootToWallOffsetNs), proc, processes,
-                CgroupResolver.system(proc, config.string("cgroup.root")), config.integer("cache.processes"));
-        EventSink sink = sinkFactory.apply(this);
-        this.pipeline = new EventPipeline(enricher, sink, loss, config.integer("queue.max.events"));
-        KernelSource s;
+                CgroupResolver.system(proc, config.string("cgroup.root")), cacheSize);
+        this.pipeline = new EventPipeline(enricher, sinks.open(host, loss), loss, config.integer("queue.max.events"));
         try {
-            s = KernelSource.start(config.kernel(), pipeline, config.integer("poll.timeout.ms"));
+            this.source = KernelSource.start(config.kernel(), pipeline, config.integer("poll.timeout.ms"));
         } catch (RuntimeException e) {
             pipeline.close();
             throw e;
         }
-        this.source = s;
-        loss.attach(source);
     }
 
     /** Loads the programs and starts draining into the sink the factory builds. */
-    public static Collector start(CollectorConfig config, Function<Collector, EventSink> sinkFactory) {
-        return new Collector(config, sinkFactory);
-    }
-
-    public CollectorConfig config() {
-        return config;
+    public static Collector start(CollectorConfig config, SinkFactory sinks) {
+        return new Collector(config, sinks);
     }
 
     public HostInfo host() {
         return host;
     }
 
-    public LossLedger loss() {
-        return loss;
-    }
-
-    public KernelSource source() {
-        return source;
-    }
-
-    public EventPipeline pipeline() {
-        return pipeline;
-    }
-
-    public ProcessCache processes() {
-        return processes;
-    }
-
-    public EventEnricher enricher() {
-        return enricher;
-    }
-
-    public ProcFs proc() {
-        return proc;
-    }
-
-    public double uptimeSeconds() {
-        return (System.nanoTime() - startedNanos) / 1e9;
+    /**
+     * Every counter, stage by stage, now. Read downstream first, so within one snapshot a
+     * stage never shows more than the stage before it passed on: delivered <= enriched <= drained.
+     */
+    public CollectorStats stats() {
+        long delivered = pipeline.delivered();
+        long queued = pipeline.queued();
+        long enriched = pipeline.enriched();
+        long[] drained = new long[RecordLayout.TYPE_MAX];
+        for (int t = 0; t < drained.length; t++) {
+            drained[t] = source.received(t);
+        }
+        return new CollectorStats((System.nanoTime() - startedNanos) / 1e9, source.emitStats(), drained,
+                source.batches(), source.malformed(), source.lastMalformed(), enriched, enricher.contextsBuilt(),
+                new CollectorStats.CacheStats(processes.size(), processes.hits(), processes.misses(), processes.gone()),
+                proc.reads(), queued, delivered, loss.snapshot(), ProcessStats.cpuSeconds(),
+                ProcessStats.residentBytes());
     }
 
     /** The first failure of the drain or sink thread, if any: the collector is then stuck. */
@@ -103,7 +95,7 @@ public final class Collector implements AutoCloseable {
             return;
         }
         closed = true;
-        source.close();   // detach, drain what is in the ring, snapshot kernel counters
+        source.close();   // detach, drain what is in the ring, hand on the final kernel counters
         pipeline.close(); // hand everything to the sink and flush it
     }
 }

@@ -81,7 +81,7 @@ class EndToEndIT {
         List<AlertWatch.Seen> raised = alerts.all().subList(before, alerts.all().size());
         raised.forEach(s -> System.out.println("unexpected: " + AlertFormat.human(s.alert())));
         assertEquals(List.of(), raised.stream().map(s -> s.alert().getSummary()).toList(), "no alert for benign work");
-        assertEquals(0, funnel.collector().loss().snapshot().total(), "and nothing was lost");
+        assertEquals(0, funnel.collector().stats().loss().total(), "and nothing was lost");
     }
 
     @Test

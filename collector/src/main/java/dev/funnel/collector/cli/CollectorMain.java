@@ -9,58 +9,64 @@ import dev.funnel.collector.config.ConfigException;
 import dev.funnel.collector.metrics.PrometheusEndpoint;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code funnel collector [--config FILE] [--sink stdout|kafka] [--set key=value]... [--duration S]}.
  * Runs until Ctrl-C (or SIGTERM, or --duration), then detaches, delivers what was drained and
- * prints a per-stage counter summary on stderr.
+ * prints a per-stage counter summary on stderr. Exit status: 0 done, 1 could not run (the
+ * message says why), 2 a bad option or config key (named).
  */
+@Command(name = "funnel collector", mixinStandardHelpOptions = true,
+        description = "The edge collector: kernel events, filtered and batched, with context, to stdout or Kafka.")
 public final class CollectorMain {
-    private CollectorMain() {}
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (collector/funnel-collector.properties lists every key).")
+    Path config;
+
+    @Option(names = "--sink", paramLabel = "stdout|kafka", description = "Shorthand for --set sink=...")
+    String sink;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set one config key; wins over the file.")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long (default: until Ctrl-C).")
+    long durationSeconds;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path file = null;
-        Map<String, String> sets = new LinkedHashMap<>();
-        long durationSeconds = 0;
+        CollectorMain cmd = new CollectorMain();
+        CommandLine cli = new CommandLine(cmd).setErr(new PrintWriter(err, true)).setOut(new PrintWriter(out, true));
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--config" -> file = Path.of(value(args, ++i, a));
-                    case "--sink" -> sets.put("sink", value(args, ++i, a));
-                    case "--set" -> {
-                        String kv = value(args, ++i, a);
-                        int eq = kv.indexOf('=');
-                        if (eq <= 0) {
-                            throw new ConfigException("--set takes key=value, not '" + kv + "'");
-                        }
-                        sets.put(kv.substring(0, eq), kv.substring(eq + 1));
-                    }
-                    case "--duration" -> durationSeconds = Long.parseLong(value(args, ++i, a));
-                    case "-h", "--help" -> {
-                        out.println("usage: funnel collector [--config FILE] [--sink stdout|kafka]"
-                                + " [--set key=value]... [--duration SECONDS]");
-                        return 0;
-                    }
-                    default -> throw new ConfigException("unknown option " + a + " (see --help)");
-                }
+            cli.parseArgs(args);
+            if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+                cli.usage(out);
+                return 0;
             }
-            CollectorConfig config = CollectorConfig.of(file, sets);
+            Map<String, String> overrides = new LinkedHashMap<>(cmd.sets);
+            if (cmd.sink != null) {
+                overrides.put("sink", cmd.sink);
+            }
+            CollectorConfig config = CollectorConfig.of(cmd.config, overrides);
             if (!BpfSupport.isAvailable()) {
                 err.println("funnel collector: eBPF is not available here: " + BpfSupport.unavailabilityCause());
                 return 1;
             }
-            return runUntilStopped(config, durationSeconds, out, err);
-        } catch (ConfigException | NumberFormatException e) {
+            return runUntilStopped(config, cmd.durationSeconds, out, err);
+        } catch (CommandLine.ParameterException e) {
+            err.println("funnel collector: " + e.getMessage() + " (see --help)");
+            return 2;
+        } catch (ConfigException e) {
             err.println("funnel collector: " + e.getMessage());
             return 2;
         } catch (BpfException | StartupException e) {
@@ -71,8 +77,8 @@ public final class CollectorMain {
 
     private static int runUntilStopped(CollectorConfig config, long durationSeconds, PrintStream out,
             PrintStream err) {
-        Collector c = Collector.start(config, self -> Sinks.create(self, out, err));
-        PrometheusEndpoint metrics = startMetrics(c, err);
+        Collector c = Collector.start(config, Sinks.of(config, out));
+        PrometheusEndpoint metrics = startMetrics(c, config, err);
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) { // Ctrl-C and the main thread may race here
@@ -80,7 +86,7 @@ public final class CollectorMain {
                 if (metrics != null) {
                     metrics.close();
                 }
-                Summary.print(c, err);
+                Summary.print(c.stats(), err);
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "funnel-shutdown"));
@@ -103,14 +109,14 @@ public final class CollectorMain {
         return failure == null ? 0 : 1;
     }
 
-    private static PrometheusEndpoint startMetrics(Collector c, PrintStream err) {
-        int port = c.config().integer("metrics.port");
+    private static PrometheusEndpoint startMetrics(Collector c, CollectorConfig config, PrintStream err) {
+        int port = config.integer("metrics.port");
         if (port == 0) {
             return null;
         }
-        String address = c.config().string("metrics.address");
+        String address = config.string("metrics.address");
         try {
-            PrometheusEndpoint m = new PrometheusEndpoint(c, address, port);
+            PrometheusEndpoint m = new PrometheusEndpoint(c::stats, address, port);
             err.printf("funnel collector: metrics on http://%s:%d/metrics%n", address, m.port());
             return m;
         } catch (IOException e) {
@@ -118,12 +124,5 @@ public final class CollectorMain {
             throw new StartupException("metrics endpoint on " + address + ":" + port + ": " + e.getMessage()
                     + " (set metrics.port to another port, or 0 to turn it off)", e);
         }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new ConfigException(option + " needs a value");
-        }
-        return args[i];
     }
 }

@@ -2,27 +2,33 @@ package dev.funnel.collector.cli;
 
 import dev.funnel.collector.Collector;
 import dev.funnel.collector.StartupException;
-import dev.funnel.collector.sink.EventSink;
+import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.sink.KafkaEventSink;
+import dev.funnel.collector.sink.KafkaSinkSettings;
 import dev.funnel.collector.sink.StdoutJsonSink;
 import dev.funnel.schema.wire.SchemaRegistry;
 import java.io.PrintStream;
 
-/** Builds the sink the config names. */
-final class Sinks {
+/** The sink the config names, as a factory the collector calls once it knows its host. */
+public final class Sinks {
     private Sinks() {}
 
-    static EventSink create(Collector c, PrintStream out, PrintStream err) {
-        return switch (c.config().string("sink")) {
-            case "stdout" -> new StdoutJsonSink(out);
-            case "kafka" -> {
-                try {
-                    yield new KafkaEventSink(c.config(), c.host(), c.loss());
-                } catch (SchemaRegistry.RegistryException e) {
-                    throw new StartupException("schema registry: " + e.getMessage(), e);
-                }
+    public static Collector.SinkFactory of(CollectorConfig config, PrintStream out) {
+        return switch (config.string("sink")) {
+            case "stdout" -> (host, loss) -> new StdoutJsonSink(out);
+            case "kafka" -> kafka(config.kafkaSink());
+            default -> throw new IllegalStateException("unknown sink " + config.string("sink"));
+        };
+    }
+
+    /** Events to Kafka; a registry that refuses the schema stops the start with its reason. */
+    public static Collector.SinkFactory kafka(KafkaSinkSettings settings) {
+        return (host, loss) -> {
+            try {
+                return new KafkaEventSink(settings, host, loss);
+            } catch (SchemaRegistry.RegistryException e) {
+                throw new StartupException("schema registry: " + e.getMessage(), e);
             }
-            default -> throw new IllegalStateException("unknown sink " + c.config().string("sink"));
         };
     }
 }

@@ -8,6 +8,7 @@ import static dev.funnel.collector.config.ConfigKey.Kind.STRING;
 
 import dev.funnel.collector.bpf.KernelConfig;
 import dev.funnel.collector.bpf.Sensor;
+import dev.funnel.collector.sink.KafkaSinkSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -175,6 +176,15 @@ public final class CollectorConfig {
                 .sensors(sensors())
                 .probeTgid(integer("probe.pid"))
                 .build();
+    }
+
+    /** The Kafka sink's part of the settings. */
+    public KafkaSinkSettings kafkaSink() {
+        return new KafkaSinkSettings(string("kafka.bootstrap.servers"), string("kafka.topic"),
+                string("schema.registry.url"), string("kafka.compression"), millisAsNanos("kafka.linger.ms"),
+                millisAsNanos("kafka.heartbeat.ms"), integer("kafka.batch.max.events"),
+                integer("kafka.batch.max.bytes"), integer("kafka.buffer.bytes"),
+                integer("kafka.delivery.timeout.ms"));
     }
 
     public Map<String, String> asMap() {

@@ -7,6 +7,12 @@ import java.nio.file.Path;
 
 /** Who this host is: its name and the id of the current boot. */
 public record HostInfo(String hostName, String bootId) {
+    /** This host under the given name; an empty name means the kernel's host name. */
+    public static HostInfo named(String name) {
+        HostInfo h = current();
+        return name == null || name.isEmpty() ? h : new HostInfo(name, h.bootId());
+    }
+
     public static HostInfo current() {
         return new HostInfo(localHostName(), read("/proc/sys/kernel/random/boot_id", "unknown-boot"));
     }

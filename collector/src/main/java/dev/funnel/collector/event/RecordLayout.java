@@ -61,8 +61,5 @@ public final class RecordLayout {
     public static final List<StructLayout> ALL = List.of(
             EVENT_HEADER, FORK_EVENT, EXEC_EVENT, EXIT_EVENT, BURST_EVENT, SLOW_REQUEST_EVENT);
 
-    /** The largest record the kernel emits: the drain must always have room for one. */
-    public static final int MAX_RECORD = ALL.stream().mapToInt(StructLayout::size).max().orElseThrow();
-
     private RecordLayout() {}
 }

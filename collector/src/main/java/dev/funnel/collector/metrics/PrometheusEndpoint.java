@@ -1,7 +1,6 @@
 package dev.funnel.collector.metrics;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.funnel.collector.Collector;
 import dev.funnel.collector.bpf.EmitStats;
 import dev.funnel.collector.event.RecordLayout;
 import dev.funnel.collector.pipeline.LossLedger;
@@ -11,22 +10,23 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Prometheus text format on http://ADDRESS:PORT/metrics (localhost by default): per-stage
- * counters, every loss by where it happened, and the collector's own CPU and RSS.
+ * counters, every loss by where it happened, and the collector's own CPU and RSS, rendered
+ * from one {@link CollectorStats} snapshot per scrape.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
     private static final String[] TYPES = {"", "fork", "exec", "exit", "burst", "slow_request", "probe"};
 
     private final HttpServer server;
-    private final Collector collector;
 
-    public PrometheusEndpoint(Collector collector, String address, int port) throws IOException {
-        this.collector = collector;
+    /** Serves what stats returns at each scrape (called on the endpoint's own thread). */
+    public PrometheusEndpoint(Supplier<CollectorStats> stats, String address, int port) throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(address, port), 4);
         server.createContext("/metrics", exchange -> {
-            byte[] body = render().getBytes(StandardCharsets.UTF_8);
+            byte[] body = render(stats.get()).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -45,10 +45,10 @@ public final class PrometheusEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    String render() {
+    static String render(CollectorStats s) {
         StringBuilder sb = new StringBuilder(4096);
-        EmitStats k = collector.source().emitStats();
-        LossLedger.Snapshot loss = collector.loss().snapshot();
+        EmitStats k = s.kernel();
+        LossLedger.Snapshot loss = s.loss();
         header(sb, "funnel_kernel_records_attempted_total", "counter", "Records the BPF programs tried to emit.");
         for (int t = 1; t < RecordLayout.TYPE_MAX; t++) {
             sb.append("funnel_kernel_records_attempted_total{type=\"").append(TYPES[t]).append("\"} ")
@@ -62,26 +62,25 @@ public final class PrometheusEndpoint implements AutoCloseable {
         header(sb, "funnel_drained_records_total", "counter", "Records moved from the ring buffer to user space.");
         for (int t = 1; t < RecordLayout.TYPE_MAX; t++) {
             sb.append("funnel_drained_records_total{type=\"").append(TYPES[t]).append("\"} ")
-                    .append(collector.source().received(t)).append('\n');
+                    .append(s.drained(t)).append('\n');
         }
         counter(sb, "funnel_drain_batches_total", "Batches read from the ring buffer in place (up to 1 MiB each).",
-                collector.source().batches());
-        counter(sb, "funnel_enriched_events_total", "Events with context attached.", collector.pipeline().enriched());
-        gauge(sb, "funnel_backlog_events", "Events waiting for the sink.", collector.pipeline().queued());
-        counter(sb, "funnel_delivered_events_total", "Events the sink delivered (Kafka acknowledged).",
-                collector.pipeline().delivered());
+                s.drainBatches());
+        counter(sb, "funnel_enriched_events_total", "Events with context attached.", s.enriched());
+        gauge(sb, "funnel_backlog_events", "Events waiting for the sink.", s.queued());
+        counter(sb, "funnel_delivered_events_total", "Events the sink delivered (Kafka acknowledged).", s.delivered());
         header(sb, "funnel_lost_events_total", "counter", "Events known lost, by stage.");
         lost(sb, "kernel_ring_full", loss.kernelDropped());
         lost(sb, "kernel_untracked", loss.kernelUntracked());
         lost(sb, "decode", loss.decodeLost());
         lost(sb, "backlog_full", loss.queueDropped());
         lost(sb, "kafka_failed", loss.kafkaFailed());
-        gauge(sb, "funnel_process_cache_entries", "Processes whose context is cached.", collector.processes().size());
-        counter(sb, "funnel_proc_reads_total", "Files read under /proc for context.", collector.proc().reads());
+        gauge(sb, "funnel_process_cache_entries", "Processes whose context is cached.", s.cache().entries());
+        counter(sb, "funnel_proc_reads_total", "Files read under /proc for context.", s.procReads());
         counter(sb, "funnel_process_contexts_built_total", "Process contexts built (a process seen first, or changed); "
-                + "its other events share one, which a Kafka batch carries once.", collector.enricher().contextsBuilt());
-        counter(sb, "process_cpu_seconds_total", "User and system CPU time of the collector.", ProcessStats.cpuSeconds());
-        gauge(sb, "process_resident_memory_bytes", "Resident memory of the collector.", ProcessStats.residentBytes());
+                + "its other events share one, which a Kafka batch carries once.", s.contextsBuilt());
+        counter(sb, "process_cpu_seconds_total", "User and system CPU time of the collector.", s.cpuSeconds());
+        gauge(sb, "process_resident_memory_bytes", "Resident memory of the collector.", s.residentBytes());
         return sb.toString();
     }
 

@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Drain thread -> bounded backlog -> sink thread. The drain thread enriches each event (at
  * once: context is only there now) and hands each drained batch to the backlog; it never
  * blocks on the sink. When the backlog already holds maxQueuedEvents, the newest events are
- * dropped and counted in the loss ledger, which travels on the data.
+ * dropped and counted in the loss ledger, which the sink reports on the data. The source's
+ * own loss counters go into the same ledger as they arrive.
  *
- * <p>Threading: {@link #accept}/{@link #batchEnd} on the drain thread; the sink only on the
- * "funnel-sink" thread; counters anywhere.
+ * <p>Threading: {@link #accept}/{@link #batchEnd}/{@link #counters} on the drain thread; the
+ * sink only on the "funnel-sink" thread; counters anywhere.
  */
 public final class EventPipeline implements KernelSource.Handler, AutoCloseable {
     private final EventEnricher enricher;
@@ -46,6 +47,11 @@ public final class EventPipeline implements KernelSource.Handler, AutoCloseable 
     public void accept(KernelEvent e) {
         current.add(enricher.enrich(e));
         enriched.incrementAndGet();
+    }
+
+    @Override
+    public void counters(SourceCounters counters) {
+        loss.source(counters);
     }
 
     @Override

@@ -15,19 +15,31 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
- * Stage 2's first half: loads the BPF object and runs the drain thread, which moves ring
- * buffer records in batches (one JNI call per batch into one reused direct buffer), decodes
- * them and hands each event to the handler, and runs the burst sweeper every flush interval.
+ * Stage 2's first half: loads the BPF object and runs the drain thread, which reads the ring
+ * buffer in place (no copy, no JNI call per record or per batch: see {@link RingView}),
+ * decodes each record and hands it to the handler, runs the burst sweeper four times per
+ * flush interval, and reads the kernel's loss counters every {@value #COUNTERS_EVERY_MS} ms.
+ * Data and counts only flow downstream, to the handler: nothing below calls back in here,
+ * and only the drain thread touches the BPF object until close.
  *
  * <p>Threading: the handler runs on the drain thread ("funnel-drain") and must not block for
  * long: the ring fills while it does. Counters may be read from any thread.
  */
 public final class KernelSource implements AutoCloseable {
-    /** Receives decoded events on the drain thread. */
+    /** Receives decoded events, and the source's counters, on the drain thread. */
     public interface Handler extends Consumer<KernelEvent> {
         /** After each drained batch: a natural point to flush work batched per drain. */
         default void batchEnd() {}
+
+        /**
+         * The kernel's loss counters and the decode losses, cumulative, as read every
+         * {@value #COUNTERS_EVERY_MS} ms, and once more after close has drained the ring.
+         */
+        default void counters(SourceCounters counters) {}
     }
+
+    /** How often the drain thread reads the kernel's loss counters (one map read per CPU slot). */
+    static final long COUNTERS_EVERY_MS = 250;
 
     /** Ring bytes decoded before the batch is handed on (the backlog takes whole batches). */
     private static final int BATCH_BYTES = 1 << 20;
@@ -46,7 +58,8 @@ public final class KernelSource implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long batches;
-    private volatile EmitStats finalStats;
+    private volatile EmitStats kernelStats = EmitStats.EMPTY;
+    private boolean closed;
 
     private KernelSource(BpfObject obj, RingView ring, KernelConfig config, Handler handler, int pollTimeoutMs) {
         this.obj = obj;
@@ -95,9 +108,11 @@ public final class KernelSource implements AutoCloseable {
     private static final byte[] SWEEP_ALL = {1, 0, 0, 0};
 
     private void drainLoop() {
-        // Several sweeps per flush interval: a quiet key's counts leave within 1.25 x flush.
+        // Four sweeps per flush interval: a quiet key's counts leave within 1.25 x flush.
         long sweepEvery = Math.max(config.flushNs() / 4, 10_000_000L);
+        long countersEvery = TimeUnit.MILLISECONDS.toNanos(COUNTERS_EVERY_MS);
         long nextSweep = System.nanoTime() + sweepEvery;
+        long nextCounters = System.nanoTime();
         try {
             while (running) {
                 readBatch();
@@ -111,6 +126,10 @@ public final class KernelSource implements AutoCloseable {
                     obj.run(Sensor.SWEEP_PROGRAM, SWEEP_DUE);
                     nextSweep = now + sweepEvery;
                 }
+                if (now - nextCounters >= 0) {
+                    publishCounters();
+                    nextCounters = now + countersEvery;
+                }
             }
             // Stopping (programs already detached): flush every pending count, then deliver
             // what is in the ring, so nothing the kernel counted stays behind.
@@ -122,6 +141,12 @@ public final class KernelSource implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         }
+    }
+
+    /** Reads the kernel's counters and hands them on with the decode losses. */
+    private void publishCounters() {
+        kernelStats = new EmitStats(obj.sumPerCpu(KernelConfig.STATS_MAP));
+        handler.counters(new SourceCounters(kernelStats, decoder.malformed()));
     }
 
     /** Decodes up to BATCH_BYTES of ring in place, frees their space, ends the batch. */
@@ -164,10 +189,12 @@ public final class KernelSource implements AutoCloseable {
         return batches;
     }
 
-    /** The kernel's loss counters now; after close, as they were once everything was drained. */
+    /**
+     * The kernel's loss counters as the drain thread last read them (at most
+     * {@value #COUNTERS_EVERY_MS} ms ago); after close, as they were once everything was drained.
+     */
     public EmitStats emitStats() {
-        EmitStats f = finalStats;
-        return f != null ? f : new EmitStats(obj.sumPerCpu(KernelConfig.STATS_MAP));
+        return kernelStats;
     }
 
     /** The drain thread's failure, if it stopped on one. */
@@ -180,15 +207,16 @@ public final class KernelSource implements AutoCloseable {
     }
 
     /**
-     * Detaches every program, delivers what is still in the ring, snapshots the kernel
-     * counters (so received + dropped == attempted holds exactly afterwards) and frees the
-     * object. Idempotent.
+     * Detaches every program, delivers what is still in the ring, hands on the kernel's
+     * counters as they are then (so received + dropped == attempted holds exactly afterwards)
+     * and frees the object. Idempotent.
      */
     @Override
     public synchronized void close() {
-        if (finalStats != null) {
+        if (closed) {
             return;
         }
+        closed = true;
         obj.detach();
         running = false;
         try {
@@ -196,7 +224,7 @@ public final class KernelSource implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        finalStats = new EmitStats(obj.sumPerCpu(KernelConfig.STATS_MAP));
+        publishCounters(); // the drain thread is done: this thread is the object's only user now
         obj.close();
     }
 }

@@ -1,17 +1,18 @@
 package dev.funnel.collector.pipeline;
 
-import dev.funnel.collector.bpf.EmitStats;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Every event the collector knows it lost, by where it was lost, cumulative since start.
- * The kernel's counts are read from its maps when asked; the others are counted here.
- * Thread-safe.
+ * Each stage writes its own part as its data passes (the source's counters arrive with its
+ * data, the backlog and the sink count their own drops) and whoever reports loss reads a
+ * {@link #snapshot}: plain memory, never a call back up into the kernel.
+ *
+ * <p>Thread-safe: the source's part is written by the drain thread, the backlog's by the
+ * drain thread, Kafka's by producer callbacks; snapshots are taken anywhere.
  */
 public final class LossLedger {
-    /** Cumulative counts at one moment. */
+    /** Cumulative counts at one moment, in events. */
     public record Snapshot(long kernelDropped, long kernelUntracked, long decodeLost, long queueDropped,
             long kafkaFailed) {
         public long total() {
@@ -26,15 +27,13 @@ public final class LossLedger {
 
     public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0);
 
-    private volatile Supplier<EmitStats> kernel = () -> EmitStats.EMPTY;
-    private volatile LongSupplier decodeLost = () -> 0;
+    private volatile SourceCounters source = SourceCounters.NONE;
     private final LongAdder queueDropped = new LongAdder();
     private final LongAdder kafkaFailed = new LongAdder();
 
-    /** Where the kernel-side and decode counts come from, once the source runs. */
-    public void attach(KernelSource source) {
-        kernel = source::emitStats;
-        decodeLost = source::malformed;
+    /** The source's cumulative counters, as they last arrived (they replace the previous ones). */
+    public void source(SourceCounters counters) {
+        source = counters;
     }
 
     public void queueDropped(long events) {
@@ -45,10 +44,9 @@ public final class LossLedger {
         kafkaFailed.add(events);
     }
 
-    /** Reads the kernel's counters once (one map lookup per call). */
     public Snapshot snapshot() {
-        EmitStats k = kernel.get();
-        return new Snapshot(k.totalDroppedEvents(), k.totalUntracked(), decodeLost.getAsLong(), queueDropped.sum(),
-                kafkaFailed.sum());
+        SourceCounters s = source;
+        return new Snapshot(s.kernel().totalDroppedEvents(), s.kernel().totalUntracked(), s.malformed(),
+                queueDropped.sum(), kafkaFailed.sum());
     }
 }

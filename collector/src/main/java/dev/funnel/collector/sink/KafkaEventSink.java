@@ -1,6 +1,5 @@
 package dev.funnel.collector.sink;
 
-import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.enrich.Enriched;
 import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.collector.pipeline.LossLedger;
@@ -59,37 +58,38 @@ public final class KafkaEventSink implements EventSink {
     private volatile boolean closing;
 
     /** Registers the EventBatch schema (BACKWARD compatible) and opens the producer. */
-    public KafkaEventSink(CollectorConfig config, HostInfo host, LossLedger loss) throws SchemaRegistry.RegistryException {
+    public KafkaEventSink(KafkaSinkSettings settings, HostInfo host, LossLedger loss)
+            throws SchemaRegistry.RegistryException {
         this.host = host;
         this.loss = loss;
-        this.topic = config.string("kafka.topic");
+        this.topic = settings.topic();
         this.key = host.hostName().getBytes(StandardCharsets.UTF_8);
-        this.maxEvents = config.integer("kafka.batch.max.events");
-        this.maxBytes = config.integer("kafka.batch.max.bytes");
-        this.lingerNs = config.millisAsNanos("kafka.linger.ms");
-        this.heartbeatNs = config.millisAsNanos("kafka.heartbeat.ms");
-        SchemaRegistry registry = new SchemaRegistry(config.string("schema.registry.url"));
+        this.maxEvents = settings.maxEvents();
+        this.maxBytes = settings.maxBytes();
+        this.lingerNs = settings.lingerNs();
+        this.heartbeatNs = settings.heartbeatNs();
+        SchemaRegistry registry = new SchemaRegistry(settings.registryUrl());
         String subject = Topics.valueSubject(topic);
         int id = registry.register(subject, EventBatch.getClassSchema());
         registry.setCompatibility(subject, "BACKWARD");
         this.encoder = new EventBatchEncoder(id);
-        this.producer = new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static Map<String, Object> producerConfig(CollectorConfig config) {
+    static Map<String, Object> producerConfig(KafkaSinkSettings s) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string("kafka.bootstrap.servers"));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "funnel-collector");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true); // retries never duplicate or reorder
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.string("kafka.compression"));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, s.compression());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5); // our batches are already large
-        int buffer = config.integer("kafka.buffer.bytes");
+        int buffer = s.bufferBytes();
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.min(256 * 1024, buffer / 4)); // a batch must fit the buffer
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) buffer);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.integer("kafka.delivery.timeout.ms"));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, config.integer("kafka.delivery.timeout.ms") - 5));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, s.deliveryTimeoutMs());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, s.deliveryTimeoutMs() - 5));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000); // send() waits at most 1 s, then we retry
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
         return p;

@@ -26,9 +26,4 @@ class RecordLayoutTest {
             }
         }
     }
-
-    @Test
-    void theDrainAlwaysHasRoomForTheLargestRecord() {
-        assertEquals(RecordLayout.EXEC_EVENT.size(), RecordLayout.MAX_RECORD);
-    }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.funnel.collector.Collector;
 import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.kernel.KernelTests;
-import dev.funnel.collector.sink.KafkaEventSink;
+import dev.funnel.collector.cli.Sinks;
 import dev.funnel.embedded.EmbeddedKafka;
 import dev.funnel.embedded.SharedPlatform;
 import dev.funnel.schema.Event;
@@ -39,7 +39,7 @@ class KafkaDeliveryTest {
                 "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.topic", "delivery.events",
                 "schema.registry.url", registry, "host.name", "delivery-host", "metrics.port", "0"));
         long pid;
-        try (Collector c = Collector.start(config, self -> sink(self))) {
+        try (Collector c = Collector.start(config, Sinks.kafka(config.kafkaSink()))) {
             pid = KernelTests.runWorkload("forks", "50");
             Thread.sleep(1500); // the burst's last counts leave the kernel at the next flush
         }
@@ -75,13 +75,5 @@ class KafkaDeliveryTest {
                 .mapToLong(e -> e.getType() == EventType.FORK ? 1 : ((dev.funnel.schema.BurstDetail) e.getDetail()).getCount())
                 .sum();
         assertEquals(50, forks, "every fork accounted for on the topic");
-    }
-
-    static KafkaEventSink sink(Collector c) {
-        try {
-            return new KafkaEventSink(c.config(), c.host(), c.loss());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.collector.Collector;
+import dev.funnel.collector.cli.Sinks;
 import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.kernel.KernelTests;
 import dev.funnel.collector.pipeline.LossLedger;
@@ -51,7 +52,7 @@ class KafkaOutageTest {
                     }
                 }
             });
-            Collector c = Collector.start(config, KafkaDeliveryTest::sink);
+            Collector c = Collector.start(config, Sinks.kafka(config.kafkaSink()));
             long emittedBeforeRestart;
             try {
                 workload.start();
@@ -60,10 +61,10 @@ class KafkaOutageTest {
                 long outageStart = System.currentTimeMillis();
                 Thread.sleep(30_000);
                 assertTrue(c.failure() == null, "still running during the outage: " + c.failure());
-                assertTrue(c.loss().snapshot().queueDropped() > 0, "the bounded backlog overflowed and counted it");
+                assertTrue(c.stats().loss().queueDropped() > 0, "the bounded backlog overflowed and counted it");
                 kafka.restart();
                 System.out.printf("outage: broker away %.1f s%n", (System.currentTimeMillis() - outageStart) / 1000.0);
-                emittedBeforeRestart = c.pipeline().enriched();
+                emittedBeforeRestart = c.stats().enriched();
                 Thread.sleep(10_000);
                 load.set(false);
                 workload.join();
@@ -72,8 +73,8 @@ class KafkaOutageTest {
                 load.set(false);
                 c.close();
             }
-            LossLedger.Snapshot loss = c.loss().snapshot();
-            long emitted = c.pipeline().enriched();
+            LossLedger.Snapshot loss = c.stats().loss();
+            long emitted = c.stats().enriched();
             List<EventBatch> batches = EventTopicReader.readAll(kafka.bootstrapServers(), registry, "outage.events",
                     3000, 60_000);
             long onTopic = batches.stream().mapToLong(b -> b.getEvents().size()).sum();

@@ -1,10 +1,14 @@
 package dev.funnel.collector.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.collector.Collector;
+import dev.funnel.collector.bpf.EmitStats;
 import dev.funnel.collector.config.CollectorConfig;
+import dev.funnel.collector.event.RecordLayout;
 import dev.funnel.collector.kernel.KernelTests;
+import dev.funnel.collector.pipeline.LossLedger;
 import dev.funnel.collector.sink.StdoutJsonSink;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -13,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,35 +30,83 @@ class PrometheusEndpointTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    static long value(String body, String metric) {
-        Matcher m = Pattern.compile("^" + metric + " (\\d+)$", Pattern.MULTILINE).matcher(body);
-        assertTrue(m.find(), metric + " in\n" + body);
-        return Long.parseLong(m.group(1));
+    /** The value of one sample line (metric with its labels, exactly). */
+    static double value(String body, String sample) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(sample) + " ([0-9.]+)$", Pattern.MULTILINE).matcher(body);
+        assertTrue(m.find(), sample + " in\n" + body);
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** A snapshot where every counter has its own value, so a metric wired to the wrong one shows. */
+    static CollectorStats stats(long base) {
+        long[] emit = new long[RecordLayout.TYPE_MAX * RecordLayout.STAT_MAX];
+        emit[RecordLayout.TYPE_FORK * RecordLayout.STAT_MAX + RecordLayout.STAT_ATTEMPTS] = base + 11;
+        emit[RecordLayout.TYPE_EXIT * RecordLayout.STAT_MAX + RecordLayout.STAT_DROPS] = base + 3;
+        long[] drained = new long[RecordLayout.TYPE_MAX];
+        drained[RecordLayout.TYPE_EXEC] = base + 7;
+        return new CollectorStats(12.5, new EmitStats(emit), drained, base + 5, 0, null, base + 21, base + 2,
+                new CollectorStats.CacheStats(base + 31, 40, 41, 42), base + 13, base + 17, base + 19,
+                new LossLedger.Snapshot(3, 0, 0, base + 23, base + 29), 1.25, 4096 + base);
     }
 
     @Test
-    void servesPerStageCountersLossAndOwnCost() throws Exception {
+    void rendersEachCounterFromItsOwnStage() {
+        String body = PrometheusEndpoint.render(stats(100));
+        assertEquals(111, value(body, "funnel_kernel_records_attempted_total{type=\"fork\"}"));
+        assertEquals(103, value(body, "funnel_kernel_records_dropped_total{type=\"exit\"}"));
+        assertEquals(0, value(body, "funnel_kernel_records_dropped_total{type=\"fork\"}"));
+        assertEquals(107, value(body, "funnel_drained_records_total{type=\"exec\"}"));
+        assertEquals(105, value(body, "funnel_drain_batches_total"));
+        assertEquals(121, value(body, "funnel_enriched_events_total"));
+        assertEquals(117, value(body, "funnel_backlog_events"));
+        assertEquals(119, value(body, "funnel_delivered_events_total"));
+        assertEquals(3, value(body, "funnel_lost_events_total{stage=\"kernel_ring_full\"}"));
+        assertEquals(123, value(body, "funnel_lost_events_total{stage=\"backlog_full\"}"));
+        assertEquals(129, value(body, "funnel_lost_events_total{stage=\"kafka_failed\"}"));
+        assertEquals(131, value(body, "funnel_process_cache_entries"));
+        assertEquals(113, value(body, "funnel_proc_reads_total"));
+        assertEquals(102, value(body, "funnel_process_contexts_built_total"));
+        assertEquals(1.25, value(body, "process_cpu_seconds_total"));
+        assertEquals(4196, value(body, "process_resident_memory_bytes"));
+        assertTrue(body.contains("# TYPE funnel_backlog_events gauge"), body);
+    }
+
+    @Test
+    void eachScrapeRendersAFreshSnapshot() throws Exception {
+        AtomicReference<CollectorStats> now = new AtomicReference<>(stats(0));
+        try (PrometheusEndpoint m = new PrometheusEndpoint(now::get, "127.0.0.1", 0)) {
+            assertEquals(21, value(scrape(m.port()), "funnel_enriched_events_total"));
+            now.set(stats(1000));
+            assertEquals(1021, value(scrape(m.port()), "funnel_enriched_events_total"));
+        }
+    }
+
+    @Test
+    void aCollectorOnTheKernelCountsWhatItDrainedAndEnriched() throws Exception {
         KernelTests.requireBpf();
         CollectorConfig config = CollectorConfig.of(null, Map.of("sensors", "process"));
-        try (Collector c = Collector.start(config, self -> new StdoutJsonSink(new PrintStream(OutputStream.nullOutputStream())));
-             PrometheusEndpoint m = new PrometheusEndpoint(c, "127.0.0.1", 0)) {
-            KernelTests.runWorkload("forks", "20");
-            Thread.sleep(300);
+        try (Collector c = Collector.start(config,
+                (host, loss) -> new StdoutJsonSink(new PrintStream(OutputStream.nullOutputStream())));
+             PrometheusEndpoint m = new PrometheusEndpoint(c::stats, "127.0.0.1", 0)) {
+            KernelTests.runWorkload("forks", "20"); // 8 single fork records, then the rest aggregated
+            // The first event is slow to enrich (/proc reads, the cgroup scan): wait for the drain to catch up.
+            assertTrue(KernelTests.await(() -> {
+                CollectorStats s = c.stats();
+                return s.drained(RecordLayout.TYPE_FORK) >= 8 && s.enriched() == s.drainedTotal();
+            }, 20_000), c.stats().toString());
             String body = scrape(m.port());
-            for (String metric : new String[] {"funnel_kernel_records_attempted_total{type=\"fork\"}",
-                    "funnel_kernel_records_dropped_total{type=\"exit\"} 0", "funnel_drained_records_total{type=\"exec\"}",
-                    "funnel_lost_events_total{stage=\"backlog_full\"} 0", "funnel_lost_events_total{stage=\"kafka_failed\"} 0",
-                    "process_cpu_seconds_total ", "process_resident_memory_bytes ", "# TYPE funnel_backlog_events gauge"}) {
-                assertTrue(body.contains(metric), metric + " in\n" + body);
+            double drained = 0;
+            for (String type : new String[] {"fork", "exec", "exit", "burst", "slow_request", "probe"}) {
+                drained += value(body, "funnel_drained_records_total{type=\"" + type + "\"}");
             }
-            // Each process's context is built once, as its first event is enriched (the first
-            // one may take a while: /proc reads, the cgroup scan).
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (value(body, "funnel_process_contexts_built_total") == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                body = scrape(m.port());
-            }
+            assertTrue(value(body, "funnel_drained_records_total{type=\"fork\"}") >= 8, "the workload's forks\n" + body);
+            assertTrue(value(body, "funnel_enriched_events_total") >= 8, body);
+            assertTrue(drained >= value(body, "funnel_enriched_events_total"), "a stage never passes on more than it got");
             assertTrue(value(body, "funnel_process_contexts_built_total") >= 1, body);
+            assertEquals(0, value(body, "funnel_lost_events_total{stage=\"backlog_full\"}"));
+            assertTrue(value(body, "process_resident_memory_bytes") > 1 << 20, "own RSS");
+            c.close();
+            assertEquals(c.stats().drainedTotal(), c.stats().enriched(), "at close, everything drained was enriched");
         }
     }
 }

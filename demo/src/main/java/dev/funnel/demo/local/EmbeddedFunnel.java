@@ -4,12 +4,11 @@ import dev.funnel.collector.Collector;
 import dev.funnel.collector.StartupException;
 import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.metrics.PrometheusEndpoint;
-import dev.funnel.collector.sink.KafkaEventSink;
+import dev.funnel.collector.cli.Sinks;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.EmbeddedKafka;
 import dev.funnel.embedded.EmbeddedRegistry;
 import dev.funnel.job.JobOptions;
-import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ public final class EmbeddedFunnel implements AutoCloseable {
     private EmbeddedRegistry registry;
     private LocalFlink flink;
     private Collector collector;
+    private CollectorConfig collectorConfig;
 
     private EmbeddedFunnel() {}
 
@@ -51,9 +51,9 @@ public final class EmbeddedFunnel implements AutoCloseable {
             progress.say("Flink Web UI at %s (job: funnel detection)", f.flink.webUrl());
             f.collector = f.keep(progress.step("collector on the kernel", () -> startCollector(f, s)));
             if (s.metricsPort() != 0) {
-                PrometheusEndpoint m = f.keep(metrics(f.collector, s.metricsPort()));
-                progress.say("collector metrics at http://%s:%d/metrics", f.collector.config().string("metrics.address"),
-                        m.port());
+                String address = f.collectorConfig.string("metrics.address");
+                PrometheusEndpoint m = f.keep(metrics(f.collector, address, s.metricsPort()));
+                progress.say("collector metrics at http://%s:%d/metrics", address, m.port());
             }
             return f;
         } catch (RuntimeException e) {
@@ -81,18 +81,13 @@ public final class EmbeddedFunnel implements AutoCloseable {
         sets.put("schema.registry.url", f.registry.url());
         sets.put("metrics.port", Integer.toString(s.metricsPort()));
         CollectorConfig config = CollectorConfig.of(s.collectorConfig().isEmpty() ? null : Path.of(s.collectorConfig()), sets);
-        return Collector.start(config, c -> {
-            try {
-                return new KafkaEventSink(c.config(), c.host(), c.loss());
-            } catch (SchemaRegistry.RegistryException e) {
-                throw new StartupException("schema registry: " + e.getMessage(), e);
-            }
-        });
+        f.collectorConfig = config;
+        return Collector.start(config, Sinks.kafka(config.kafkaSink()));
     }
 
-    static PrometheusEndpoint metrics(Collector c, int port) {
+    static PrometheusEndpoint metrics(Collector c, String address, int port) {
         try {
-            return new PrometheusEndpoint(c, c.config().string("metrics.address"), port);
+            return new PrometheusEndpoint(c::stats, address, port);
         } catch (java.io.IOException e) {
             throw new StartupException("collector metrics on port " + port + ": " + e.getMessage()
                     + " (pick another with --metrics-port, or 0 for none)", e);
