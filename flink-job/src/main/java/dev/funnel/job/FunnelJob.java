@@ -6,7 +6,7 @@ import dev.funnel.job.model.DeadLetter;
 import dev.funnel.job.model.DecodedBatch;
 import dev.funnel.job.model.EventRecord;
 import dev.funnel.job.rules.Rules;
-import dev.funnel.job.rules.RulesParser;
+import dev.funnel.job.rules.RulesException;
 import dev.funnel.job.sink.AlertSerialization;
 import dev.funnel.job.sink.DeadLetterSerialization;
 import dev.funnel.job.source.EventBatchDeserializer;
@@ -51,7 +51,7 @@ public final class FunnelJob {
     public static Outputs pipeline(DataStream<DecodedBatch> decoded, Rules rules) {
         // Chains with the source (the default strategy): batches are never copied or shipped.
         SingleOutputStreamOperator<EventRecord> events = decoded
-                .transform("decode and flatten batches", Types.POJO(EventRecord.class), new FlattenBatches())
+                .transform("flatten batches", Types.POJO(EventRecord.class), new FlattenBatches())
                 .uid("flatten-batches");
         DataStream<BatchInfo> batches = events.getSideOutput(FlattenBatches.BATCHES);
         Detectors.Result r = Detectors.build(events, batches, rules);
@@ -66,21 +66,20 @@ public final class FunnelJob {
     }
 
     public static KafkaSource<DecodedBatch> source(JobOptions o) {
-        OffsetsInitializer start = switch (o.get("starting-offsets")) {
-            case "earliest" -> OffsetsInitializer.earliest();
-            case "latest" -> OffsetsInitializer.latest();
-            case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            default -> throw new IllegalArgumentException("--starting-offsets: committed, earliest or latest");
+        OffsetsInitializer start = switch (o.startingOffsets) {
+            case earliest -> OffsetsInitializer.earliest();
+            case latest -> OffsetsInitializer.latest();
+            case committed -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         };
         var b = KafkaSource.<DecodedBatch>builder()
-                .setBootstrapServers(o.get("bootstrap-servers"))
-                .setTopics(o.get("events-topic"))
-                .setGroupId(o.get("group-id"))
+                .setBootstrapServers(o.bootstrapServers)
+                .setTopics(o.eventsTopic)
+                .setGroupId(o.groupId)
                 .setStartingOffsets(start)
-                .setDeserializer(new EventBatchDeserializer(o.get("schema-registry")))
+                .setDeserializer(new EventBatchDeserializer(o.schemaRegistry))
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .setProperty("isolation.level", "read_committed");
-        if (Boolean.parseBoolean(o.get("bounded"))) {
+        if (o.bounded) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
@@ -91,10 +90,10 @@ public final class FunnelJob {
         Properties p = new Properties();
         p.setProperty("transaction.timeout.ms", "600000"); // within the broker's 15 min maximum
         return KafkaSink.<T>builder()
-                .setBootstrapServers(o.get("bootstrap-servers"))
+                .setBootstrapServers(o.bootstrapServers)
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(o.get("transactional-id-prefix") + "-" + prefix)
+                .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + prefix)
                 .setKafkaProducerConfig(p)
                 .build();
     }
@@ -122,20 +121,19 @@ public final class FunnelJob {
 
     /** The whole job on env, reading and writing Kafka as the options say. */
     public static void build(StreamExecutionEnvironment env, JobOptions o) {
-        Rules rules = o.get("rules").isEmpty() ? Rules.defaults() : RulesParser.fromFile(Path.of(o.get("rules")));
-        if (!o.get("parallelism").isEmpty()) {
-            env.setParallelism(Integer.parseInt(o.get("parallelism")));
+        Rules rules = Detectors.rules(o.rules);
+        if (o.parallelism != null) {
+            env.setParallelism(o.parallelism);
         }
-        env.enableCheckpointing(RulesParser.durationMs(o.get("checkpoint-interval"), "--checkpoint-interval"),
-                CheckpointingMode.EXACTLY_ONCE);
-        checkpointStorage(env, o.get("checkpoint-dir"));
+        env.enableCheckpointing(o.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        checkpointStorage(env, o.checkpointDir);
         env.getConfig().enableObjectReuse();
         DataStream<DecodedBatch> decoded = env.fromSource(source(o), watermarks(rules), "funnel.events")
                 .uid("kafka-events");
         Outputs out = pipeline(decoded, rules);
-        out.alerts().sinkTo(exactlyOnce(o, "alerts", new AlertSerialization(o.get("alerts-topic"), o.get("schema-registry"))))
+        out.alerts().sinkTo(exactlyOnce(o, "alerts", new AlertSerialization(o.alertsTopic, o.schemaRegistry)))
                 .name("funnel.alerts").uid("kafka-alerts");
-        out.deadLetters().sinkTo(exactlyOnce(o, "dlq", new DeadLetterSerialization(o.get("dead-letter-topic"))))
+        out.deadLetters().sinkTo(exactlyOnce(o, "dlq", new DeadLetterSerialization(o.deadLetterTopic)))
                 .name("dead letters").uid("kafka-dead-letters");
         if (out.late() != null) {
             out.late().sinkTo(new DiscardingSink<>()).name("late events (counted, dropped)").uid("late-sink");
@@ -146,13 +144,17 @@ public final class FunnelJob {
         JobOptions o;
         try {
             o = JobOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("funnel job: " + e.getMessage());
+        } catch (picocli.CommandLine.ParameterException | IllegalArgumentException | RulesException e) {
+            System.err.println("funnel job: " + e.getMessage() + " (see --help)");
             System.exit(2);
+            return;
+        }
+        if (o.help) {
+            new picocli.CommandLine(new JobOptions()).usage(System.out);
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, o);
-        env.execute(o.get("job-name"));
+        env.execute(o.jobName);
     }
 }

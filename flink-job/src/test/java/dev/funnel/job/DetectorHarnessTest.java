@@ -3,12 +3,16 @@ package dev.funnel.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.funnel.job.detect.AlertDeduplicator;
-import dev.funnel.job.detect.BurstDetectors;
+import dev.funnel.job.detect.DetectorInputs;
 import dev.funnel.job.detect.Detectors;
-import dev.funnel.job.detect.FloodDetector;
-import dev.funnel.job.detect.ForkDetectors;
-import dev.funnel.job.detect.WindowStats;
+import dev.funnel.job.detect.FdBurst;
+import dev.funnel.job.detect.ForkPanes;
+import dev.funnel.job.detect.ForkStorm;
+import dev.funnel.job.detect.ShortLivedFlood;
+import dev.funnel.job.detect.SustainedForkRate;
+import dev.funnel.job.detect.incident.AlertDeduplicator;
+import dev.funnel.job.detect.window.LateEvents;
+import dev.funnel.job.detect.window.WindowStats;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.EventRecord;
 import dev.funnel.job.model.Kind;
@@ -32,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * is over, so state does not grow with the number of processes ever seen.
  */
 class DetectorHarnessTest {
-    final Rules rules = Rules.defaults();
+    final Rules rules = Detectors.defaultRules();
 
     static EventRecord event(Kind kind, int pid, long ms, int count) {
         EventRecord e = new EventRecord();
@@ -76,13 +80,16 @@ class DetectorHarnessTest {
         return h;
     }
 
-    static DataStream<EventRecord> events() {
-        return StreamExecutionEnvironment.getExecutionEnvironment().fromData(event(Kind.FORK, 1, 0, 1));
+    /** The detectors' inputs over a placeholder stream: only the graph they build is used. */
+    DetectorInputs inputs() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        return new DetectorInputs(env.fromData(event(Kind.FORK, 1, 0, 1)), env.fromData(new dev.funnel.job.model.BatchInfo()),
+                rules);
     }
 
     @Test
     void forkPanesCountPerWindowSendLateEventsAsideAndClearState() throws Exception {
-        var h = DetectorHarnessTest.<EventRecord, WindowStats>harness(ForkDetectors.panes(events(), rules),
+        var h = DetectorHarnessTest.<EventRecord, WindowStats>harness(ForkPanes.of(inputs()),
                 EventRecord::processKey);
         for (int i = 0; i < 60; i++) {
             h.processElement(new StreamRecord<>(event(Kind.FORK, 7, 10 + i * 10, 1), 10 + i * 10));
@@ -97,17 +104,16 @@ class DetectorHarnessTest {
         assertEquals(0, h.numKeyedStateEntries(), "window state cleared when it fired");
         assertEquals(0, h.numEventTimeTimers());
         h.processElement(new StreamRecord<>(event(Kind.FORK, 7, 500, 1), 500)); // behind the watermark
-        assertEquals(1, h.getSideOutput(Detectors.LATE).size(), "late event to the side output");
+        assertEquals(1, h.getSideOutput(LateEvents.TAG).size(), "late event to the side output");
         assertEquals(0, h.numKeyedStateEntries());
         h.close();
     }
 
     @Test
     void sustainedRateSumsPanesOverItsWindowsAndForgetsAQuietProcess() throws Exception {
-        DataStream<WindowStats> panes = ForkDetectors.panes(events(), rules);
         // sustained = rate -> map: the rate is one step up.
-        var h = DetectorHarnessTest.<WindowStats, WindowStats>harnessAbove(ForkDetectors.sustained(panes, rules), 1,
-                s -> s.key);
+        var h = DetectorHarnessTest.<WindowStats, WindowStats>harnessAbove(
+                new SustainedForkRate().build(inputs(), rules.get(SustainedForkRate.NAME)), 1, s -> s.key);
         // 30 forks a second for 12 s (over 20/s), one pane a second, in order as the pane operator emits them.
         for (int s = 0; s < 12; s++) {
             h.processElement(new StreamRecord<>(pane(s, 30), s * 1000L + 999));
@@ -144,7 +150,7 @@ class DetectorHarnessTest {
     @Test
     void aBurstDetectorWindowFiresOnceAndForgetsTheKey() throws Exception {
         // alerts() is window -> filter -> map: the window is two steps up.
-        var h = DetectorHarnessTest.<EventRecord, WindowStats>harnessAbove(BurstDetectors.fdBurst(events(), rules).alerts(),
+        var h = DetectorHarnessTest.<EventRecord, WindowStats>harnessAbove(new FdBurst().build(inputs(), rules.get(FdBurst.NAME)),
                 2, EventRecord::processKey);
         h.processElement(new StreamRecord<>(event(Kind.FD_OPEN_BURST, 9, 100, 150), 100));
         h.processElement(new StreamRecord<>(event(Kind.FD_OPEN_BURST, 9, 800, 150), 800));
@@ -157,11 +163,11 @@ class DetectorHarnessTest {
 
     @Test
     void floodPatternMatchesOutOfOrderInputAndForgetsIt() throws Exception {
-        var h = DetectorHarnessTest.<EventRecord, AlertRecord>harness(FloodDetector.build(events(), rules),
+        var h = DetectorHarnessTest.<EventRecord, AlertRecord>harness(new ShortLivedFlood().build(inputs(), rules.get(ShortLivedFlood.NAME)),
                 EventRecord::spawnerKey);
         // As many short-lived children of parent 1 (the spawner) as the rule asks for, arriving
         // shuffled within 1 s.
-        int children = rules.get(Rules.SHORT_LIVED_FLOOD).count;
+        int children = rules.get(ShortLivedFlood.NAME).count("children");
         List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, children).boxed().toList());
         java.util.Collections.shuffle(order, new java.util.Random(7));
         for (int i : order) {
@@ -175,7 +181,7 @@ class DetectorHarnessTest {
         assertEquals((double) children, out.get(0).observed);
         assertEquals(1, out.get(0).pid, "about the parent");
         h.processElement(new StreamRecord<>(event(Kind.EXIT, 500, 100, 1), 100)); // far behind the watermark
-        assertEquals(1, h.getSideOutput(Detectors.LATE).size(), "late to the side output");
+        assertEquals(1, h.getSideOutput(LateEvents.TAG).size(), "late to the side output");
         h.processWatermark(10_000);
         assertEquals(0, h.numEventTimeTimers(), "no timers left once every partial match is gone");
         h.close();
@@ -184,28 +190,28 @@ class DetectorHarnessTest {
     @Test
     void aFloodMatchEndingBeforeTheStormsWindowWaitsAndTheStormIsTheAlert() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
-                new KeyedProcessOperator<>(new AlertDeduplicator(1_000)), AlertDeduplicator::key, Types.STRING);
+                new KeyedProcessOperator<>(new AlertDeduplicator(java.util.Map.of("spawn", 1_000L))), AlertDeduplicator::key, Types.STRING);
         h.open();
         // A storm whose children die at once: the CEP match ends at its last exit (39.697 s),
         // the fork storm's window at the next full second.
-        h.processElement(new StreamRecord<>(candidate(Rules.SHORT_LIVED_FLOOD, 2, 38_886, 39_697), 39_696));
+        h.processElement(new StreamRecord<>(candidate(ShortLivedFlood.NAME, 2, 38_886, 39_697), 39_696));
         h.processWatermark(39_700);
         assertEquals(List.of(), h.extractOutputValues(), "the flood is held for a better candidate");
-        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 39_000, 40_000), 39_999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 39_000, 40_000), 39_999));
         h.processWatermark(40_000);
-        assertEquals(List.of(Rules.FORK_STORM), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        assertEquals(List.of(ForkStorm.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
         h.processWatermark(41_000);
         assertEquals(1, h.extractOutputValues().size(), "the held flood was the same incident");
         h.close();
 
         // The same two due at once (the watermark jumped): still the storm.
-        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertDeduplicator(1_000)),
+        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertDeduplicator(java.util.Map.of("spawn", 1_000L))),
                 AlertDeduplicator::key, Types.STRING);
         h.open();
-        h.processElement(new StreamRecord<>(candidate(Rules.SHORT_LIVED_FLOOD, 2, 38_886, 39_697), 39_696));
-        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 39_000, 40_000), 39_999));
+        h.processElement(new StreamRecord<>(candidate(ShortLivedFlood.NAME, 2, 38_886, 39_697), 39_696));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 39_000, 40_000), 39_999));
         h.processWatermark(45_000);
-        assertEquals(List.of(Rules.FORK_STORM), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        assertEquals(List.of(ForkStorm.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
         h.close();
     }
 
@@ -225,16 +231,16 @@ class DetectorHarnessTest {
     @Test
     void theDeduplicatorLetsOneAlertThroughPerIncidentAndThenForgetsIt() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
-                new KeyedProcessOperator<>(new AlertDeduplicator(0)), AlertDeduplicator::key, Types.STRING);
+                new KeyedProcessOperator<>(new AlertDeduplicator(java.util.Map.of())), AlertDeduplicator::key, Types.STRING);
         h.open();
         // Two detectors of the family fire on the same second: the higher priority is the alert.
-        h.processElement(new StreamRecord<>(candidate(Rules.SUSTAINED_FORK_RATE, 3, -9_000, 1_000), 999));
-        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 0, 1_000), 999));
+        h.processElement(new StreamRecord<>(candidate(SustainedForkRate.NAME, 3, -9_000, 1_000), 999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 0, 1_000), 999));
         h.processWatermark(999);
-        assertEquals(List.of(Rules.FORK_STORM), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        assertEquals(List.of(ForkStorm.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
         // The storm goes on for 30 s: one incident.
         for (long s = 1; s <= 30; s++) {
-            h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, s * 1000, s * 1000 + 1000), s * 1000 + 999));
+            h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, s * 1000, s * 1000 + 1000), s * 1000 + 999));
             h.processWatermark(s * 1000 + 999);
         }
         assertEquals(1, h.extractOutputValues().size(), "still the same incident");
@@ -244,7 +250,7 @@ class DetectorHarnessTest {
         assertEquals(0, h.numKeyedStateEntries(), "state cleared");
         assertEquals(0, h.numEventTimeTimers(), "timers cleared");
         // A new storm is a new incident.
-        h.processElement(new StreamRecord<>(candidate(Rules.FORK_STORM, 1, 120_000, 121_000), 120_999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 120_000, 121_000), 120_999));
         h.processWatermark(121_000);
         assertEquals(2, h.extractOutputValues().size());
         h.close();

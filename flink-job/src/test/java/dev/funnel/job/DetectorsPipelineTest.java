@@ -1,11 +1,17 @@
 package dev.funnel.job;
 
+import dev.funnel.job.detect.Detectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.funnel.job.detect.ForkStorm;
+import dev.funnel.job.detect.ShortLivedFlood;
+import dev.funnel.job.detect.FdBurst;
+import dev.funnel.job.detect.ConnectionBurst;
+import dev.funnel.job.detect.LostVisibility;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.rules.Rules;
-import dev.funnel.job.sim.SyntheticEvents;
+import dev.funnel.workloads.synthetic.SyntheticEvents;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
 import java.util.ArrayList;
@@ -37,10 +43,10 @@ class DetectorsPipelineTest {
         for (int i = 0; i < 10_000; i++) {
             ev.add(sim.fork(i * 0.5, 100, WORKER, 20_000 + i)); // 2,000 forks/s for 5 s
         }
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
         AlertRecord a = alerts.get(0);
-        assertEquals(Rules.FORK_STORM, a.detector);
+        assertEquals(ForkStorm.NAME, a.detector);
         assertEquals(100, a.pid);
         assertEquals(2000.0, a.observed);
         assertEquals(0, a.lostEventsInWindow);
@@ -57,9 +63,9 @@ class DetectorsPipelineTest {
         for (int s = 0; s < 10; s++) {
             ev.add(sim.forkBurst(s * 1000 + 8, s * 1000 + 999, 100, WORKER, 900));
         }
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
-        assertEquals(Rules.FORK_STORM, alerts.get(0).detector);
+        assertEquals(ForkStorm.NAME, alerts.get(0).detector);
         assertEquals(908.0, alerts.get(0).observed, "8 singles + the burst in the first second");
     }
 
@@ -83,7 +89,7 @@ class DetectorsPipelineTest {
         ev.add(sim.connectBurst(12_000, 12_900, 800, "/usr/bin/curl", 60, "10.0.0.5"));
         ev.add(sim.connectBurst(12_000, 12_900, 800, "/usr/bin/curl", 60, "10.0.0.6"));
         ev.sort((a, b) -> Long.compare(a.getTimeNs(), b.getTimeNs()));
-        assertEquals(List.of(), JobTestKit.alerts(Rules.defaults(), batches(ev)));
+        assertEquals(List.of(), JobTestKit.alerts(Detectors.defaultRules(), batches(ev)));
     }
 
     @Test
@@ -93,10 +99,10 @@ class DetectorsPipelineTest {
             ev.add(sim.childExit(i * 10, 50_000 + i, 200, "/bin/sh", 5));
         }
         ev.add(sim.shortExitBurst(90, 400, 50_100, 200, "/bin/sh", 45)); // 8 + 45 >= 50
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
         AlertRecord a = alerts.get(0);
-        assertEquals(Rules.SHORT_LIVED_FLOOD, a.detector);
+        assertEquals(ShortLivedFlood.NAME, a.detector);
         assertEquals(200, a.pid, "about the parent");
         assertEquals("/bin/sh", a.exe);
         assertEquals(53.0, a.observed);
@@ -110,7 +116,7 @@ class DetectorsPipelineTest {
         for (int i = 0; i < ms.length; i++) {
             ev.add(sim.slowRequest(1000 + i * 2000, 300, "/usr/bin/python3", ms[i], 8080));
         }
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
         assertEquals("950", alerts.get(0).attributes.get("worst_latency_ms"));
         assertEquals(3.0, alerts.get(0).threshold, "fires at min_count requests");
@@ -125,10 +131,10 @@ class DetectorsPipelineTest {
         ev.add(sim.fdBurst(100, 500, 700, "/usr/bin/find", 2600));
         ev.add(sim.fdBurst(500, 900, 700, "/usr/bin/find", 2600)); // 5200 in one window
         ev.add(sim.connectBurst(1000, 1900, 800, "/usr/bin/curl", 150, "10.0.0.5"));
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(2, alerts.size(), alerts.toString());
-        assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(Rules.FD_BURST) && a.observed == 5200));
-        assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(Rules.CONNECTION_BURST)
+        assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(FdBurst.NAME) && a.observed == 5200));
+        assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(ConnectionBurst.NAME)
                 && "10.0.0.5".equals(a.attributes.get("destination"))));
     }
 
@@ -141,11 +147,11 @@ class DetectorsPipelineTest {
         }
         in.add(sim.batch(storm.subList(0, 50)));
         in.add(sim.batch(storm.subList(50, 100), 700)); // the collector lost 700 events meanwhile
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), in);
-        AlertRecord lost = alerts.stream().filter(a -> a.detector.equals(Rules.LOST_VISIBILITY)).findFirst().orElseThrow();
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), in);
+        AlertRecord lost = alerts.stream().filter(a -> a.detector.equals(LostVisibility.NAME)).findFirst().orElseThrow();
         assertEquals(700, lost.lostEventsInWindow);
         assertTrue(lost.summary.startsWith("host web-1 lost 700 events in 10 s"), lost.summary);
-        AlertRecord storms = alerts.stream().filter(a -> a.detector.equals(Rules.FORK_STORM)).findFirst().orElseThrow();
+        AlertRecord storms = alerts.stream().filter(a -> a.detector.equals(ForkStorm.NAME)).findFirst().orElseThrow();
         assertEquals(700, storms.lostEventsInWindow, "the storm's window was lossy, and says so");
         assertTrue(storms.summary.contains("700 events lost in this window"), storms.summary);
     }
@@ -158,9 +164,9 @@ class DetectorsPipelineTest {
             ev.add(sim.fork(t, 100, WORKER, 70_000 + i));
             ev.add(sim.childExit(t + 1, 70_000 + i, 100, WORKER, 1));
         }
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), "fork storm, flood and sustained rate describe one incident: " + alerts);
-        assertEquals(Rules.FORK_STORM, alerts.get(0).detector, "the storm is the alert, the flood its symptom");
+        assertEquals(ForkStorm.NAME, alerts.get(0).detector, "the storm is the alert, the flood its symptom");
     }
 
     @Test
@@ -169,7 +175,7 @@ class DetectorsPipelineTest {
         for (int s = 0; s < 90; s++) {
             ev.add(sim.forkBurst(s * 1000, s * 1000 + 999, 100, WORKER, 100)); // 100/s for 90 s
         }
-        List<AlertRecord> alerts = JobTestKit.alerts(Rules.defaults(), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
     }
 }

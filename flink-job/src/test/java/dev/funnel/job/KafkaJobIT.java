@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.embedded.EmbeddedKafka;
 import dev.funnel.embedded.SharedPlatform;
-import dev.funnel.job.sim.SyntheticEvents;
+import dev.funnel.workloads.synthetic.SyntheticEvents;
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;

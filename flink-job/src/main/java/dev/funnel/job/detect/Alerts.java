@@ -1,5 +1,6 @@
 package dev.funnel.job.detect;
 
+import dev.funnel.job.detect.window.WindowStats;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.EventRecord;
 import dev.funnel.job.rules.Rule;
@@ -15,16 +16,16 @@ public final class Alerts {
 
     private Alerts() {}
 
-    /** A candidate about the process in the sample (or its parent, for spawner alerts). */
-    public static AlertRecord of(String detector, String family, int priority, Rule rule, WindowStats s,
-            boolean aboutParent, double observed, String unit) {
+    /** A candidate of detector d about the process in the sample (or its parent, for spawner alerts). */
+    public static AlertRecord of(Detector d, Rule rule, WindowStats s, boolean aboutParent, double observed,
+            double threshold, String unit) {
         EventRecord e = s.sample;
         AlertRecord a = new AlertRecord();
-        a.detector = detector;
-        a.family = family;
-        a.priority = priority;
+        a.detector = d.name();
+        a.family = d.family();
+        a.priority = d.priority();
         a.subjectKey = s.key;
-        a.cooldownMs = rule.cooldownMs;
+        a.cooldownMs = rule.cooldownMs();
         a.host = e.host;
         a.bootId = e.bootId;
         if (aboutParent) {
@@ -46,13 +47,13 @@ public final class Alerts {
         a.cgroupPath = e.cgroupPath;
         a.containerId = e.containerId;
         a.observed = observed;
-        a.threshold = rule.threshold;
+        a.threshold = threshold;
         a.unit = unit;
         a.windowStartNs = s.windowStartMs * 1_000_000L;
         a.windowEndNs = s.windowEndMs * 1_000_000L;
         a.lostEventsInWindow = s.lostInWindow();
         a.firstEventNs = s.firstEventNs;
-        a.alertId = detector + "/" + s.key + "/" + s.windowStartMs;
+        a.alertId = d.name() + "/" + s.key + "/" + s.windowStartMs;
         return a;
     }
 

@@ -1,83 +1,101 @@
 package dev.funnel.job.detect;
 
+import dev.funnel.job.detect.incident.AlertDeduplicator;
+import dev.funnel.job.detect.window.LateEvents;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.BatchInfo;
 import dev.funnel.job.model.EventRecord;
+import dev.funnel.job.rules.RuleSection;
 import dev.funnel.job.rules.Rules;
+import dev.funnel.job.rules.RulesException;
+import dev.funnel.job.rules.RulesParser;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.util.OutputTag;
 
 /**
- * Every enabled detector over the event stream, then one alert per incident. Each detector
- * only sees the events it needs (a chained filter before its keyBy), so an event crosses the
- * network once per detector that wants it, not once per detector.
+ * The detectors the job runs, and how their output becomes alerts: every enabled detector
+ * builds its part of the graph from the shared inputs, and their candidate alerts meet in one
+ * deduplicator that lets one alert per incident through.
  */
 public final class Detectors {
-    /** Late events of every window and of CEP. */
-    public static final OutputTag<EventRecord> LATE = new OutputTag<>("late-events") {};
+    /** Every detector, in the order their sections appear in default-rules.yaml. */
+    public static final List<Detector> ALL = List.of(new ForkStorm(), new SustainedForkRate(), new ShortLivedFlood(),
+            new SlowRequests(), new FdBurst(), new ConnectionBurst(), new LostVisibility());
 
     private Detectors() {}
 
-    /** The alerts, and the late events (counted). */
+    /** The alerts, and the late events of every window and pattern (counted), or null when none windows. */
     public record Result(DataStream<AlertRecord> alerts, DataStream<EventRecord> late) {}
 
+    /** The rules sections the detectors declare. */
+    public static List<RuleSection> sections() {
+        return ALL.stream().map(Detector::rules).toList();
+    }
+
+    /** The built-in rules (default-rules.yaml), checked. */
+    public static Rules defaultRules() {
+        return validated(RulesParser.defaults(sections()));
+    }
+
+    /** The built-in rules overridden by file ("" for none), checked; a RulesException names what is wrong. */
+    public static Rules rules(String file) {
+        return file.isEmpty() ? defaultRules() : validated(RulesParser.fromFile(Path.of(file), sections()));
+    }
+
+    /** Rules parsed from yaml over the defaults (tests, tools), checked. */
+    public static Rules parse(String yaml, String source) {
+        return validated(RulesParser.parse(yaml, source, RulesParser.defaults(sections()), sections()));
+    }
+
+    private static Rules validated(Rules rules) {
+        for (Detector d : ALL) {
+            try {
+                d.validate(rules);
+            } catch (RulesException e) {
+                throw new RulesException("rules: " + e.getMessage());
+            }
+        }
+        return rules;
+    }
+
     public static Result build(DataStream<EventRecord> events, DataStream<BatchInfo> batches, Rules rules) {
+        DetectorInputs in = new DetectorInputs(events, batches, rules);
         List<DataStream<AlertRecord>> candidates = new ArrayList<>();
-        List<DataStream<EventRecord>> late = new ArrayList<>();
-        if (rules.enabled(Rules.FORK_STORM) || rules.enabled(Rules.SUSTAINED_FORK_RATE)) {
-            SingleOutputStreamOperator<WindowStats> panes = ForkDetectors.panes(events, rules);
-            late.add(panes.getSideOutput(LATE));
-            if (rules.enabled(Rules.FORK_STORM)) {
-                candidates.add(ForkDetectors.storm(panes, rules));
+        for (Detector d : ALL) {
+            if (rules.enabled(d.name())) {
+                candidates.add(d.build(in, rules.get(d.name())));
             }
-            if (rules.enabled(Rules.SUSTAINED_FORK_RATE)) {
-                candidates.add(ForkDetectors.sustained(panes, rules));
-            }
-        }
-        if (rules.enabled(Rules.SHORT_LIVED_FLOOD)) {
-            SingleOutputStreamOperator<AlertRecord> flood = FloodDetector.build(events, rules);
-            candidates.add(flood);
-            late.add(flood.getSideOutput(LATE));
-        }
-        List<Detected> windowed = new ArrayList<>();
-        if (rules.enabled(Rules.SLOW_REQUESTS)) {
-            windowed.add(BurstDetectors.slowRequests(events, rules));
-        }
-        if (rules.enabled(Rules.FD_BURST)) {
-            windowed.add(BurstDetectors.fdBurst(events, rules));
-        }
-        if (rules.enabled(Rules.CONNECTION_BURST)) {
-            windowed.add(BurstDetectors.connectionBurst(events, rules));
-        }
-        for (Detected d : windowed) {
-            candidates.add(d.alerts());
-            late.add(d.late());
-        }
-        if (rules.enabled(Rules.LOST_VISIBILITY)) {
-            candidates.add(LostVisibility.build(batches, rules));
         }
         if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("every detector is disabled in the rules");
+            throw new RulesException("rules: every detector is disabled");
         }
         DataStream<AlertRecord> alerts = union(candidates)
                 .keyBy(AlertDeduplicator::key, Types.STRING)
                 .process(new AlertDeduplicator(holdMs(rules))).name("one alert per incident").uid("dedup");
+        List<DataStream<EventRecord>> late = in.late();
         DataStream<EventRecord> lateEvents = late.isEmpty() ? null
                 : union(late).process(new LateEvents()).name("late events (counted)").uid("late-events");
         return new Result(alerts, lateEvents);
     }
 
     /**
-     * How long a lower-priority candidate waits past its window for a better one: the fork
-     * storm's window, the longest a priority-1 spawn candidate can end after a flood match
-     * about the same burst.
+     * Per family, how long a candidate below the top priority waits past its window for a
+     * better one: the longest window of the family's enabled priority-1 detectors (a CEP match
+     * ends at its last event, a fork storm's window at the next full second).
      */
-    static long holdMs(Rules rules) {
-        return rules.enabled(Rules.FORK_STORM) ? rules.get(Rules.FORK_STORM).windowMs : 0;
+    static Map<String, Long> holdMs(Rules rules) {
+        Map<String, Long> hold = new HashMap<>();
+        for (Detector d : ALL) {
+            if (d.priority() == 1 && rules.enabled(d.name())) {
+                hold.merge(d.family(), d.windowMs(rules.get(d.name())), Math::max);
+            }
+        }
+        return hold;
     }
 
     @SafeVarargs

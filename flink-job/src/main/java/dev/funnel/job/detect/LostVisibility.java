@@ -3,26 +3,42 @@ package dev.funnel.job.detect;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.BatchInfo;
 import dev.funnel.job.rules.Rule;
-import dev.funnel.job.rules.Rules;
+import dev.funnel.job.rules.RuleKey;
+import dev.funnel.job.rules.RuleSection;
+import dev.funnel.job.detect.window.StampWindow;
+import dev.funnel.job.detect.window.Windowed;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.Collector;
 
 /**
- * A window in which a host's collector reported lost events raises its own alert: detections
- * there may be incomplete. Missing sequence numbers (batches that never arrived) are counted
- * too. Keyed by host.
+ * lost_visibility: a window in which a host's collector reported more than `threshold` lost
+ * events raises its own alert: detections there may be incomplete. Missing sequence numbers
+ * (batches that never arrived) count too. Keyed by host.
  */
-public final class LostVisibility {
-    private LostVisibility() {}
+public final class LostVisibility implements Detector {
+    public static final String NAME = "lost_visibility";
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public RuleSection rules() {
+        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"));
+    }
+
+    @Override
+    public String family() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 1;
+    }
 
     /** Per host and window: lost events by stage, batches seen, lowest and highest seq. */
-    public static class LossStats {
+    public static class LossStats implements Windowed {
         public String host;
         public String bootId;
         public long windowStartMs;
@@ -37,6 +53,12 @@ public final class LostVisibility {
         public long firstNs = Long.MAX_VALUE;
 
         public LossStats() {}
+
+        @Override
+        public void window(String key, long startMs, long endMs) {
+            windowStartMs = startMs;
+            windowEndMs = endMs;
+        }
 
         public long lost() {
             return kernel + backlog + kafka;
@@ -81,48 +103,38 @@ public final class LostVisibility {
         }
     }
 
-    static final class Stamp extends ProcessWindowFunction<LossStats, LossStats, String, TimeWindow> {
-        @Override
-        public void process(String host, Context ctx, Iterable<LossStats> in, Collector<LossStats> out) {
-            for (LossStats s : in) {
-                s.windowStartMs = ctx.window().getStart();
-                s.windowEndMs = ctx.window().getEnd();
-                out.collect(s);
-            }
-        }
+    @Override
+    public DataStream<AlertRecord> build(DetectorInputs in, Rule r) {
+        double threshold = r.threshold();
+        return in.batches().keyBy(b -> b.host, Types.STRING)
+                .window(TumblingEventTimeWindows.of(Duration.ofMillis(r.windowMs())))
+                .aggregate(new Sum(), new StampWindow<LossStats>()).name("loss per host per window").uid("loss-window")
+                .filter(s -> s.lost() > threshold || s.missingBatches() > 0).name("lossy windows").uid("loss-filter")
+                .map(s -> alert(s, r)).returns(AlertRecord.class).name(NAME).uid(NAME);
     }
 
-    public static DataStream<AlertRecord> build(DataStream<BatchInfo> batches, Rules rules) {
-        Rule r = rules.get(Rules.LOST_VISIBILITY);
-        return batches.keyBy(b -> b.host, Types.STRING)
-                .window(TumblingEventTimeWindows.of(Duration.ofMillis(r.windowMs)))
-                .aggregate(new Sum(), new Stamp()).name("loss per host per window").uid("loss-window")
-                .filter(s -> s.lost() > r.threshold || s.missingBatches() > 0).name("lossy windows").uid("loss-filter")
-                .map(s -> alert(s, r)).returns(AlertRecord.class).name(Rules.LOST_VISIBILITY).uid(Rules.LOST_VISIBILITY);
-    }
-
-    static AlertRecord alert(LossStats s, Rule r) {
+    AlertRecord alert(LossStats s, Rule r) {
         AlertRecord a = new AlertRecord();
-        a.detector = Rules.LOST_VISIBILITY;
-        a.family = Rules.LOST_VISIBILITY;
-        a.priority = 1;
+        a.detector = NAME;
+        a.family = family();
+        a.priority = priority();
         a.subjectKey = s.host;
-        a.cooldownMs = r.cooldownMs;
+        a.cooldownMs = r.cooldownMs();
         a.host = s.host;
         a.bootId = s.bootId;
         a.observed = s.lost();
-        a.threshold = r.threshold;
+        a.threshold = r.threshold();
         a.unit = "events";
         a.windowStartNs = s.windowStartMs * 1_000_000L;
         a.windowEndNs = s.windowEndMs * 1_000_000L;
         a.lostEventsInWindow = s.lost();
         a.firstEventNs = s.firstNs;
-        a.alertId = Rules.LOST_VISIBILITY + "/" + s.host + "/" + s.windowStartMs;
+        a.alertId = NAME + "/" + s.host + "/" + s.windowStartMs;
         a.attributes.put("kernel_lost", Long.toString(s.kernel));
         a.attributes.put("backlog_lost", Long.toString(s.backlog));
         a.attributes.put("kafka_lost", Long.toString(s.kafka));
         a.attributes.put("missing_batches", Long.toString(s.missingBatches()));
-        a.summary = "host " + s.host + " lost " + s.lost() + " events in " + Alerts.seconds(r.windowMs)
+        a.summary = "host " + s.host + " lost " + s.lost() + " events in " + Alerts.seconds(r.windowMs())
                 + " (kernel ring " + s.kernel + ", collector backlog " + s.backlog + ", Kafka " + s.kafka
                 + (s.missingBatches() > 0 ? ", " + s.missingBatches() + " batches missing" : "")
                 + "): detections on this host may be incomplete";

@@ -1,5 +1,6 @@
 package dev.funnel.job.detect;
 
+import dev.funnel.job.detect.window.WindowStats;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

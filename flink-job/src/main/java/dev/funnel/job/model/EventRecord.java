@@ -28,10 +28,11 @@ public class EventRecord {
     public String cgroupPath;
     public String containerId;
 
-    public long lifetimeNs;   // EXIT
-    public long durationNs;   // SLOW_REQUEST
-    public String destination; // CONNECT_BURST
-    public int destinationPort;
+    public long lifetimeNs;    // EXIT
+    public long durationNs;    // SLOW_REQUEST
+    public int localPort;      // SLOW_REQUEST: the server's port
+    public String destination; // CONNECT_BURST: the address connected to; SLOW_REQUEST: the client's
+    public int destinationPort; // CONNECT_BURST: the port connected to; SLOW_REQUEST: the client's
 
     /** The batch's loss accounting: cumulative lost events of the collector run, and the
      *  part of it reported by this batch (see Loss in EventBatch.avsc). */
@@ -108,6 +109,7 @@ public class EventRecord {
         r.containerId = containerId;
         r.lifetimeNs = lifetimeNs;
         r.durationNs = durationNs;
+        r.localPort = localPort;
         r.destination = destination;
         r.destinationPort = destinationPort;
         r.lostTotal = lostTotal;

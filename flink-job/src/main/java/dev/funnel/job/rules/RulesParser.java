@@ -16,46 +16,38 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Reads rules YAML over the built-in defaults. Every detector and key is declared here; an
- * unknown one, a bad value, or rules that cannot work together are errors that name the
- * file, detector and key.
+ * Reads rules YAML over the built-in defaults (default-rules.yaml). The sections it accepts
+ * are the ones it is given (each detector declares its own), plus "watermarks"; an unknown
+ * section or key, or a bad value, is an error that names the file, the section and the key.
  */
 public final class RulesParser {
-    private static final Map<String, List<String>> KEYS = new LinkedHashMap<>();
+    /** The job's own section: how event time advances. */
+    static final RuleSection WATERMARKS = new RuleSection("watermarks",
+            List.of(RuleKey.duration("out_of_orderness"), RuleKey.window("idleness")));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
-    static {
-        KEYS.put(Rules.FORK_STORM, List.of("enabled", "threshold", "window", "cooldown"));
-        KEYS.put(Rules.SUSTAINED_FORK_RATE, List.of("enabled", "threshold", "window", "slide", "cooldown"));
-        KEYS.put(Rules.SHORT_LIVED_FLOOD, List.of("enabled", "children", "within", "max_lifetime", "cooldown"));
-        KEYS.put(Rules.SLOW_REQUESTS, List.of("enabled", "threshold", "min_count", "window", "cooldown"));
-        KEYS.put(Rules.FD_BURST, List.of("enabled", "threshold", "window", "cooldown"));
-        KEYS.put(Rules.CONNECTION_BURST, List.of("enabled", "threshold", "window", "cooldown"));
-        KEYS.put(Rules.LOST_VISIBILITY, List.of("enabled", "threshold", "window", "cooldown"));
-        KEYS.put("watermarks", List.of("out_of_orderness", "idleness"));
-    }
 
     private RulesParser() {}
 
-    static Rules defaults() {
+    /** The built-in defaults for these sections: default-rules.yaml must set every key of each. */
+    public static Rules defaults(List<RuleSection> sections) {
         try (InputStream in = RulesParser.class.getResourceAsStream("/default-rules.yaml")) {
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default-rules.yaml", null);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default-rules.yaml", null, sections);
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("default-rules.yaml missing from the job jar", e);
         }
     }
 
     /** The defaults overridden by the file. */
-    public static Rules fromFile(Path file) {
+    public static Rules fromFile(Path file, List<RuleSection> sections) {
         try {
-            return parse(Files.readString(file), file.toString(), defaults());
+            return parse(Files.readString(file), file.toString(), defaults(sections), sections);
         } catch (IOException e) {
             throw new RulesException("cannot read rules " + file + ": " + e.getMessage());
         }
     }
 
-    /** Parses yaml over base (null: from scratch, every key required). */
-    public static Rules parse(String yaml, String source, Rules base) {
+    /** Parses yaml over base (null: from scratch, every key of every section required). */
+    public static Rules parse(String yaml, String source, Rules base, List<RuleSection> sections) {
         Object root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
@@ -66,92 +58,94 @@ public final class RulesParser {
             root = Map.of();
         }
         if (!(root instanceof Map<?, ?> top)) {
-            throw new RulesException(source + ": expected a map of detectors at the top level");
+            throw new RulesException(source + ": expected a map of sections at the top level");
         }
-        Map<String, Rule> rules = new LinkedHashMap<>();
-        for (String d : KEYS.keySet()) {
-            if (!d.equals("watermarks")) {
-                rules.put(d, base == null ? new Rule(d) : copy(base.get(d)));
-            }
+        Map<String, RuleSection> known = new LinkedHashMap<>();
+        sections.forEach(s -> known.put(s.name(), s));
+        known.put(WATERMARKS.name(), WATERMARKS);
+        Map<String, Map<String, Object>> values = new LinkedHashMap<>();
+        for (RuleSection s : known.values()) {
+            values.put(s.name(), base == null ? new LinkedHashMap<>() : base(base, s.name()));
         }
-        long[] watermarks = base == null ? new long[] {-1, -1} : new long[] {base.outOfOrdernessMs, base.idlenessMs};
         for (Map.Entry<?, ?> e : top.entrySet()) {
-            String detector = String.valueOf(e.getKey());
-            List<String> keys = KEYS.get(detector);
-            if (keys == null) {
-                throw new RulesException(source + ": unknown detector '" + detector + "' (known: "
-                        + String.join(", ", KEYS.keySet()) + ")");
+            String name = String.valueOf(e.getKey());
+            RuleSection section = known.get(name);
+            if (section == null) {
+                throw new RulesException(source + ": unknown section '" + name + "' (known: "
+                        + String.join(", ", known.keySet()) + ")");
             }
             if (!(e.getValue() instanceof Map<?, ?> settings)) {
-                throw new RulesException(source + ": " + detector + ": expected a map of settings");
+                throw new RulesException(source + ": " + name + ": expected a map of settings");
             }
             for (Map.Entry<?, ?> kv : settings.entrySet()) {
                 String key = String.valueOf(kv.getKey());
-                String where = source + ": " + detector + "." + key;
-                if (!keys.contains(key)) {
-                    throw new RulesException(where + ": unknown key (known: " + String.join(", ", keys) + ")");
+                String where = source + ": " + name + "." + key;
+                RuleKey k = section.key(key);
+                if (k == null) {
+                    throw new RulesException(where + ": unknown key (known: " + String.join(", ", section.keyNames()) + ")");
                 }
-                if (detector.equals("watermarks")) {
-                    watermarks[key.equals("out_of_orderness") ? 0 : 1] = duration(kv.getValue(), where);
-                } else {
-                    set(rules.get(detector), key, kv.getValue(), where);
+                values.get(name).put(key, convert(k, kv.getValue(), where));
+            }
+        }
+        for (RuleSection s : known.values()) {
+            for (RuleKey k : s.keys()) {
+                if (!values.get(s.name()).containsKey(k.name())) {
+                    throw new RulesException(source + ": " + s.name() + "." + k.name() + " is required");
                 }
             }
         }
-        Rules r = new Rules(rules, watermarks[0], watermarks[1]);
-        validate(r, source);
-        return r;
+        Map<String, Rule> rules = new LinkedHashMap<>();
+        values.forEach((name, v) -> {
+            if (!name.equals(WATERMARKS.name())) {
+                rules.put(name, new Rule(name, v));
+            }
+        });
+        Map<String, Object> w = values.get(WATERMARKS.name());
+        return new Rules(rules, (Long) w.get("out_of_orderness"), (Long) w.get("idleness"));
     }
 
-    private static void set(Rule r, String key, Object v, String where) {
-        switch (key) {
-            case "enabled" -> {
+    private static Map<String, Object> base(Rules base, String section) {
+        if (section.equals(WATERMARKS.name())) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("out_of_orderness", base.outOfOrdernessMs);
+            w.put("idleness", base.idlenessMs);
+            return w;
+        }
+        return base.get(section).values();
+    }
+
+    private static Object convert(RuleKey k, Object v, String where) {
+        switch (k.kind()) {
+            case BOOLEAN -> {
                 if (!(v instanceof Boolean b)) {
                     throw new RulesException(where + ": '" + v + "' is not true or false");
                 }
-                r.enabled = b;
+                return b;
             }
-            case "threshold" -> r.threshold = r.name.equals(Rules.SLOW_REQUESTS) ? duration(v, where)
-                    : number(v, where);
-            case "window", "within" -> r.windowMs = positive(duration(v, where), where);
-            case "slide" -> r.slideMs = positive(duration(v, where), where);
-            case "cooldown" -> r.cooldownMs = duration(v, where);
-            case "max_lifetime" -> r.maxLifetimeMs = positive(duration(v, where), where);
-            case "min_count", "children" -> r.count = (int) positive((long) number(v, where), where);
-            default -> throw new IllegalStateException(key);
-        }
-    }
-
-    private static void validate(Rules r, String source) {
-        Rule storm = r.get(Rules.FORK_STORM);
-        Rule sustained = r.get(Rules.SUSTAINED_FORK_RATE);
-        // The sustained rate is computed over the storm detector's per-window counts (panes).
-        for (long v : new long[] {sustained.windowMs, sustained.slideMs}) {
-            if (storm.windowMs > 0 && v % storm.windowMs != 0) {
-                throw new RulesException(source + ": sustained_fork_rate.window and .slide must be multiples of "
-                        + "fork_storm.window (" + storm.windowMs + " ms)");
+            case NUMBER -> {
+                if (v instanceof Number n && n.doubleValue() >= 0) {
+                    return n.doubleValue();
+                }
+                throw new RulesException(where + ": '" + v + "' is not a number >= 0");
             }
+            case COUNT -> {
+                if (v instanceof Integer n && n > 0) {
+                    return n;
+                }
+                throw new RulesException(where + ": '" + v + "' is not a whole number > 0");
+            }
+            case DURATION -> {
+                return duration(v, where);
+            }
+            case POSITIVE_DURATION -> {
+                long ms = duration(v, where);
+                if (ms <= 0) {
+                    throw new RulesException(where + ": must be greater than 0");
+                }
+                return ms;
+            }
+            default -> throw new IllegalStateException(k.kind().name());
         }
-        if (sustained.slideMs > sustained.windowMs) {
-            throw new RulesException(source + ": sustained_fork_rate.slide is longer than its window");
-        }
-        if (r.outOfOrdernessMs < 0 || r.idlenessMs <= 0) {
-            throw new RulesException(source + ": watermarks.out_of_orderness and .idleness are required");
-        }
-    }
-
-    private static double number(Object v, String where) {
-        if (v instanceof Number n && n.doubleValue() >= 0) {
-            return n.doubleValue();
-        }
-        throw new RulesException(where + ": '" + v + "' is not a number >= 0");
-    }
-
-    private static long positive(long v, String where) {
-        if (v <= 0) {
-            throw new RulesException(where + ": must be greater than 0");
-        }
-        return v;
     }
 
     /** A duration option ("10s") in ms, or an error naming where it came from. */
@@ -172,17 +166,5 @@ public final class RulesParser {
             case "m" -> n * 60_000;
             default -> n * 3_600_000;
         };
-    }
-
-    private static Rule copy(Rule o) {
-        Rule r = new Rule(o.name);
-        r.enabled = o.enabled;
-        r.threshold = o.threshold;
-        r.windowMs = o.windowMs;
-        r.slideMs = o.slideMs;
-        r.cooldownMs = o.cooldownMs;
-        r.count = o.count;
-        r.maxLifetimeMs = o.maxLifetimeMs;
-        return r;
     }
 }

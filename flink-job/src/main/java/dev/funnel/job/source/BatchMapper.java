@@ -83,8 +83,9 @@ public final class BatchMapper {
                 r.kind = Kind.SLOW_REQUEST;
                 if (d instanceof SlowRequestDetail s) {
                     r.durationNs = s.getDurationNs();
+                    r.localPort = s.getLocalPort();
                     r.destination = s.getRemoteAddress();
-                    r.destinationPort = s.getLocalPort();
+                    r.destinationPort = s.getRemotePort();
                 }
             }
             case BURST -> burst(r, (BurstDetail) d);

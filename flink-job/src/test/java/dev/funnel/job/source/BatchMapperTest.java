@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.funnel.job.model.EventRecord;
-import dev.funnel.job.sim.SyntheticEvents;
+import dev.funnel.workloads.synthetic.SyntheticEvents;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
 import java.lang.reflect.Field;

@@ -1,4 +1,4 @@
-package dev.funnel.job.detect;
+package dev.funnel.job.detect.window;
 
 import dev.funnel.job.model.EventRecord;
 
@@ -7,7 +7,7 @@ import dev.funnel.job.model.EventRecord;
  * events they stand for, the earliest, the worst latency, one record's context for the alert,
  * and enough of the collector's loss counters to say how complete the window was.
  */
-public class WindowStats {
+public class WindowStats implements Windowed {
     public String key;
     public long windowStartMs;
     public long windowEndMs;
@@ -23,6 +23,13 @@ public class WindowStats {
     public EventRecord sample;
 
     public WindowStats() {}
+
+    @Override
+    public void window(String key, long startMs, long endMs) {
+        this.key = key;
+        this.windowStartMs = startMs;
+        this.windowEndMs = endMs;
+    }
 
     public void add(EventRecord e) {
         count += e.count;

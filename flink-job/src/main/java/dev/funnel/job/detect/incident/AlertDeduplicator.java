@@ -1,11 +1,13 @@
-package dev.funnel.job.detect;
+package dev.funnel.job.detect.incident;
 
 import dev.funnel.job.model.AlertRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -22,9 +24,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>Candidates wait until the watermark passes their window end: by then every detector of
  * the family that fired on the same data has delivered (each emits before forwarding that
- * watermark). A candidate below the top priority waits holdMs longer: its window may end
- * before that of a better one about the same incident (a CEP match ends at its last event, a
- * fork storm's window at the next full second). Due candidates are taken in window order; one
+ * watermark). A candidate below the top priority waits its family's hold longer: its window
+ * may end before that of a better one about the same incident (a CEP match ends at its last
+ * event, a fork storm's window at the next full second). Due candidates are taken in window order; one
  * that finds no incident open opens one, and the alert is the highest-priority candidate due
  * with it (those starting before its window end + holdMs). Every candidate extends the
  * incident to its window end + cooldown, so a storm that goes on gives one alert, not one
@@ -38,15 +40,19 @@ public final class AlertDeduplicator extends KeyedProcessFunction<String, AlertR
     private static final Comparator<AlertRecord> ORDER = Comparator.<AlertRecord>comparingLong(a -> a.windowEndNs)
             .thenComparingInt(a -> a.priority).thenComparingLong(a -> a.windowStartNs);
 
-    private final long holdMs;
+    private final Map<String, Long> holdMsByFamily;
     private transient ListState<AlertRecord> waiting;
     private transient ValueState<Long> incidentEndMs;
     private transient Counter alertsOut;
     private transient Counter suppressed;
 
-    /** holdMs: how much longer than their window a candidate below priority 1 waits. */
-    public AlertDeduplicator(long holdMs) {
-        this.holdMs = holdMs;
+    /** holdMsByFamily: how much longer than their window a family's candidates below priority 1 wait. */
+    public AlertDeduplicator(Map<String, Long> holdMsByFamily) {
+        this.holdMsByFamily = new HashMap<>(holdMsByFamily);
+    }
+
+    private long holdMs(AlertRecord a) {
+        return holdMsByFamily.getOrDefault(a.family, 0L);
     }
 
     public static String key(AlertRecord a) {
@@ -54,7 +60,7 @@ public final class AlertDeduplicator extends KeyedProcessFunction<String, AlertR
     }
 
     private long dueMs(AlertRecord a) {
-        return endMs(a) - 1 + (a.priority > 1 ? holdMs : 0);
+        return endMs(a) - 1 + (a.priority > 1 ? holdMs(a) : 0);
     }
 
     private static long startMs(AlertRecord a) {
@@ -79,10 +85,10 @@ public final class AlertDeduplicator extends KeyedProcessFunction<String, AlertR
         ctx.timerService().registerEventTimeTimer(dueMs(c));
     }
 
-    /** The highest priority among due[first] and the candidates starting before its end + holdMs. */
+    /** The highest priority among due[first] and the candidates starting before its end + the hold. */
     private AlertRecord best(List<AlertRecord> due, int first) {
         AlertRecord best = due.get(first);
-        long horizon = endMs(best) + holdMs;
+        long horizon = endMs(best) + holdMs(best);
         for (int j = first + 1; j < due.size(); j++) {
             AlertRecord c = due.get(j);
             if (startMs(c) < horizon && c.priority < best.priority) {

@@ -1,4 +1,4 @@
-package dev.funnel.job.detect;
+package dev.funnel.job.detect.window;
 
 import dev.funnel.job.model.EventRecord;
 import org.apache.flink.api.common.functions.AggregateFunction;

@@ -1,10 +1,13 @@
 package dev.funnel.job.detect;
 
+import dev.funnel.job.detect.window.LateEvents;
+import dev.funnel.job.detect.window.WindowStats;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.EventRecord;
 import dev.funnel.job.model.Kind;
 import dev.funnel.job.rules.Rule;
-import dev.funnel.job.rules.Rules;
+import dev.funnel.job.rules.RuleKey;
+import dev.funnel.job.rules.RuleSection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,24 +22,47 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
 
 /**
- * Short-lived job flood (CEP): under one parent, short-lived children exit until their number
- * reaches `children` within `within`. Input is the parent's children's exits: single EXIT
- * records of children younger than max_lifetime, and kernel bursts of short-lived exits (which
- * count for all they aggregate).
+ * short_lived_flood (CEP): under one parent, short-lived children (younger than `max_lifetime`
+ * at exit) exit until their number reaches `children` within `within`. Input is the parent's
+ * children's exits: single EXIT records, and kernel bursts of short-lived exits (which count
+ * for all they aggregate).
  *
  * <p>Cost: the two conditions are mutually exclusive (still under the target / reaches it),
  * so a partial match never branches; partial matches are bounded by the records one parent
  * sends within `within`, which the kernel's aggregation keeps small. Only this detector's
  * records enter the CEP operator.
  */
-public final class FloodDetector {
-    private FloodDetector() {}
+public final class ShortLivedFlood implements Detector {
+    public static final String NAME = "short_lived_flood";
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public RuleSection rules() {
+        return RuleSection.detector(NAME, RuleKey.count("children"), RuleKey.window("within"),
+                RuleKey.window("max_lifetime"));
+    }
+
+    @Override
+    public String family() {
+        return Alerts.SPAWN_FAMILY;
+    }
+
+    @Override
+    public int priority() {
+        return 2;
+    }
+
+    @Override
+    public long windowMs(Rule rule) {
+        return rule.durationMs("within");
+    }
 
     public static Pattern<EventRecord, ?> pattern(Rule r) {
+        int children = r.count("children");
         return Pattern.<EventRecord>begin("exits", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(new Sum(r.count, false)).oneOrMore().consecutive().optional()
-                .next("last").where(new Sum(r.count, true))
-                .within(Duration.ofMillis(r.windowMs));
+                .where(new Sum(children, false)).oneOrMore().consecutive().optional()
+                .next("last").where(new Sum(children, true))
+                .within(Duration.ofMillis(r.durationMs("within")));
     }
 
     /** Whether the children so far plus this record stay under the target (or reach it). */
@@ -59,24 +85,28 @@ public final class FloodDetector {
         }
     }
 
-    public static SingleOutputStreamOperator<AlertRecord> build(DataStream<EventRecord> events, Rules rules) {
-        Rule r = rules.get(Rules.SHORT_LIVED_FLOOD);
-        long maxLifetimeNs = r.maxLifetimeMs * 1_000_000L;
-        DataStream<EventRecord> exits = events
+    @Override
+    public SingleOutputStreamOperator<AlertRecord> build(DetectorInputs in, Rule r) {
+        long maxLifetimeNs = r.durationMs("max_lifetime") * 1_000_000L;
+        DataStream<EventRecord> exits = in.events()
                 .filter(e -> e.kind == Kind.CHILD_SHORT_EXIT_BURST || (e.kind == Kind.EXIT && e.lifetimeNs <= maxLifetimeNs))
                 .name("short-lived children's exits").uid("filter-short-exits")
                 .map(EventRecord::forParentAlerts).name("exits: context of the parent").uid("project-short-exits");
-        return CEP.pattern(exits.keyBy(EventRecord::spawnerKey, Types.STRING), pattern(r))
+        SingleOutputStreamOperator<AlertRecord> alerts = CEP.pattern(exits.keyBy(EventRecord::spawnerKey, Types.STRING), pattern(r))
                 .inEventTime()
-                .sideOutputLateData(Detectors.LATE)
-                .process(new Describe(r), Types.POJO(AlertRecord.class))
-                .name(Rules.SHORT_LIVED_FLOOD).uid(Rules.SHORT_LIVED_FLOOD);
+                .sideOutputLateData(LateEvents.TAG)
+                .process(new Describe(this, r), Types.POJO(AlertRecord.class))
+                .name(NAME).uid(NAME);
+        in.countLate(alerts);
+        return alerts;
     }
 
     static final class Describe extends PatternProcessFunction<EventRecord, AlertRecord> {
+        private final Detector detector;
         private final Rule rule;
 
-        Describe(Rule rule) {
+        Describe(Detector detector, Rule rule) {
+            this.detector = detector;
             this.rule = rule;
         }
 
@@ -87,16 +117,13 @@ public final class FloodDetector {
                 part.forEach(s::add);
             }
             EventRecord last = match.get("last").get(0);
-            s.key = last.spawnerKey();
-            s.windowStartMs = s.firstEventNs / 1_000_000L;
-            s.windowEndMs = last.timeMs() + 1;
-            AlertRecord a = Alerts.of(Rules.SHORT_LIVED_FLOOD, Alerts.SPAWN_FAMILY, 2, rule, s, true, s.count,
-                    "children");
-            a.threshold = rule.count;
+            s.window(last.spawnerKey(), s.firstEventNs / 1_000_000L, last.timeMs() + 1);
+            int children = rule.count("children");
+            AlertRecord a = Alerts.of(detector, rule, s, true, s.count, children, "children");
             a.summary = Alerts.who(a) + " spawned " + s.count + " short-lived children (each exited within "
-                    + Alerts.seconds(rule.maxLifetimeMs) + ") in " + Alerts.seconds(s.windowEndMs - s.windowStartMs)
-                    + " (threshold " + rule.count + " within " + Alerts.seconds(rule.windowMs) + ")"
-                    + Alerts.context(a);
+                    + Alerts.seconds(rule.durationMs("max_lifetime")) + ") in "
+                    + Alerts.seconds(s.windowEndMs - s.windowStartMs) + " (threshold " + children + " within "
+                    + Alerts.seconds(rule.durationMs("within")) + ")" + Alerts.context(a);
             out.collect(a);
         }
     }
