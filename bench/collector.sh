@@ -19,8 +19,8 @@ bench_build
 
 echo "collector bench: 120 s warm-up, then 4 rates x ${SECONDS_PER_RATE} s; broker and registry start first ..." >&2
 java -Xmx768m -XX:+UseSerialGC -Dfunnel.home="$BENCH_ROOT" "-Dfunnel.bench.jvm=$EXTRA_JVM" \
-    -cp "$BENCH_ROOT/demo/target/funnel-demo.jar" \
-    dev.funnel.demo.bench.CollectorBench "$RESULTS/$NAME.csv" "$SECONDS_PER_RATE" 20000 5000 1000 0
+    -cp "$BENCH_JAR" \
+    dev.funnel.benchmarks.CollectorBench "$RESULTS/$NAME.csv" "$SECONDS_PER_RATE" 20000 5000 1000 0
 
 WHEN="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 {

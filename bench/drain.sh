@@ -16,11 +16,11 @@ STEADY_N=1000000; STEADY_RING=$((8 << 20))
 
 bench_build
 OBJ="$BENCH_ROOT/bpf/target/classes/dev/funnel/bpf/funnel.bpf.o"
-WORKLOAD="$BENCH_ROOT/collector/target/classes/native/linux-x86_64/funnel-workload"
-JAR="$BENCH_ROOT/collector/target/funnel-collector.jar"
+WORKLOAD="$BENCH_ROOT/tools/workloads/target/classes/dev/funnel/workloads/funnel-workload"
+JAR="$BENCH_JAR"
 C_DRAIN="$BENCH_ROOT/bench/build/c_drain"
-gcc -O2 -Wall -Werror -o "$C_DRAIN" "$BENCH_ROOT/bench/drain/c_drain.c" -lbpf
-JAVA=(java -Xmx128m -XX:+UseSerialGC -cp "$JAR" dev.funnel.collector.bench.DrainBench)
+gcc -O2 -Wall -Werror -o "$C_DRAIN" "$BENCH_ROOT/tools/benchmarks/src/main/c/c_drain.c" -lbpf
+JAVA=(java -Xmx128m -XX:+UseSerialGC -cp "$JAR" dev.funnel.benchmarks.DrainBench)
 
 RAW="$RESULTS/drain.csv"
 [ -f "$RAW" ] || echo "when,consumer,mode,records,seconds,rate,drops,cpu_s,machine" > "$RAW"

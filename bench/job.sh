@@ -17,7 +17,7 @@ bench_build
 
 echo "job bench: $EVENTS events, parallelism ${PARALLELISM[*]}, $ROUNDS rounds: pre-fill, then each job on an empty topic and on the data ..." >&2
 java -Xms1g -Xmx1g -XX:+UseParallelGC -Dlog4j2.configurationFile=log4j2-bench.properties "${FLINK_OPENS[@]}" \
-    -cp "$BENCH_ROOT/demo/target/funnel-demo.jar" dev.funnel.demo.bench.JobBench "$RESULTS/job.csv" "$EVENTS" "$ROUNDS" "${PARALLELISM[@]}"
+    -cp "$BENCH_JAR" dev.funnel.benchmarks.JobBench "$RESULTS/job.csv" "$EVENTS" "$ROUNDS" "${PARALLELISM[@]}"
 
 WHEN="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 {

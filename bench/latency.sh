@@ -11,8 +11,8 @@ bench_build
 
 echo "latency bench: starting the embedded funnel, then $ROUNDS storms ~5 s apart ..." >&2
 java -Xms256m -Xmx1536m -XX:+UseSerialGC -Dlog4j2.configurationFile=log4j2-bench.properties \
-    "${FLINK_OPENS[@]}" -cp "$BENCH_ROOT/demo/target/funnel-demo.jar" \
-    dev.funnel.demo.bench.LatencyBench "$RESULTS/latency.csv" "$ROUNDS"
+    "${FLINK_OPENS[@]}" -cp "$BENCH_JAR" \
+    dev.funnel.benchmarks.LatencyBench "$RESULTS/latency.csv" "$ROUNDS"
 
 pct() { # column percentile
     tail -n +2 "$RESULTS/latency.csv" | cut -d, -f"$1" | sort -n | awk -v p="$2" '{a[NR]=$1} END {i=int((NR-1)*p/100)+1; print a[i]}'

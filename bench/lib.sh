@@ -1,6 +1,8 @@
 # Shared by the bench scripts: build what is missing, describe the machine, take medians.
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RESULTS="$BENCH_ROOT/bench/results"
+# The benchmark drivers (tools/benchmarks): a thin jar, its dependencies in target/lib.
+BENCH_JAR="$BENCH_ROOT/tools/benchmarks/target/funnel-benchmarks.jar"
 mkdir -p "$RESULTS" "$BENCH_ROOT/bench/build"
 
 bench_build() {

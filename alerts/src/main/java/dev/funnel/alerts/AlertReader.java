@@ -9,10 +9,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -28,6 +30,7 @@ public final class AlertReader implements AutoCloseable {
     private final WireDecoder<Alert> decoder;
     private volatile boolean stopped;
     private long malformed;
+    private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
 
     /** group empty: a throwaway group that starts at the end (or the beginning, fromBeginning). */
     public AlertReader(String bootstrap, String registryUrl, String topic, String group, boolean fromBeginning) {
@@ -55,12 +58,28 @@ public final class AlertReader implements AutoCloseable {
                         onMalformed.accept("offset " + r.partition() + "/" + r.offset() + ": " + e.getMessage());
                     }
                 }
+                for (TopicPartition tp : consumer.assignment()) {
+                    try {
+                        positions.put(tp.partition(), consumer.position(tp, Duration.ofMillis(100)));
+                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                        // not known yet: next round
+                    }
+                }
             }
         } catch (WakeupException e) {
             if (!stopped) {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Per partition, the offset this reader will read next (past every record and transaction
+     * marker it has been through): compare with the topic's committed end offsets to know
+     * that every committed alert has been handed on.
+     */
+    public Map<Integer, Long> positions() {
+        return Map.copyOf(positions);
     }
 
     public long malformed() {

@@ -33,6 +33,12 @@ public final class AlertWatch implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether every alert committed up to these end offsets (partition -> offset) has been seen. */
+    public boolean caughtUp(java.util.Map<Integer, Long> endOffsets) {
+        java.util.Map<Integer, Long> at = reader.positions();
+        return endOffsets.entrySet().stream().allMatch(e -> at.getOrDefault(e.getKey(), -1L) >= e.getValue());
+    }
+
     public List<Seen> all() {
         return List.copyOf(seen);
     }

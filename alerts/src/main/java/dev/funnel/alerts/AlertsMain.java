@@ -2,49 +2,81 @@ package dev.funnel.alerts;
 
 import dev.funnel.schema.wire.Topics;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code funnel alerts [--bootstrap-servers H:P] [--schema-registry URL] [--topic T] [--group G]
  * [--from-beginning] [--json]}: prints alerts as they arrive until Ctrl-C. Works against any
- * cluster; the defaults are the demo's.
+ * cluster; the defaults are the demo's. Exit status: 0 stopped, 1 failed (said why), 2 bad option.
  */
-public final class AlertsMain {
-    public static final String USAGE = "usage: funnel alerts [--bootstrap-servers localhost:9092]"
-            + " [--schema-registry http://localhost:8085/apis/ccompat/v7] [--topic " + Topics.ALERTS + "]"
-            + " [--group NAME] [--from-beginning] [--json]";
+@Command(name = "funnel alerts", mixinStandardHelpOptions = true,
+        description = "Prints alerts from the alerts topic as they arrive, until Ctrl-C.")
+public final class AlertsMain implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT",
+            description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
+    String bootstrapServers;
 
-    private AlertsMain() {}
+    @Option(names = "--schema-registry", defaultValue = "http://localhost:8085/apis/ccompat/v7", paramLabel = "URL",
+            description = "Confluent-API schema registry. Default: ${DEFAULT-VALUE}.")
+    String schemaRegistry;
+
+    @Option(names = "--topic", defaultValue = Topics.ALERTS, description = "Default: ${DEFAULT-VALUE}.")
+    String topic;
+
+    @Option(names = "--group", defaultValue = "", paramLabel = "NAME",
+            description = "Consumer group: resume where it left off (default: none, a new reader each run).")
+    String group;
+
+    @Option(names = "--from-beginning", description = "Without a committed position, start at the oldest alert.")
+    boolean fromBeginning;
+
+    @Option(names = "--json", description = "One JSON object per line (Avro's JSON mapping of Alert.avsc).")
+    boolean json;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public AlertsMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     /** {@code java -jar funnel-alerts.jar [options]}: what the alerts container runs. */
     public static void main(String[] args) {
-        try {
-            System.exit(run(args, System.out, System.err));
-        } catch (Options.UsageException e) {
-            System.exit(e.report("alerts", USAGE, System.err));
-        } catch (RuntimeException e) {
-            System.err.println("funnel alerts: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    /** The options, checked: an unknown one or a missing value is a UsageException naming it. */
-    public static Options options(String[] args) {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("bootstrap-servers", "localhost:9092");
-        defaults.put("schema-registry", "http://localhost:8085/apis/ccompat/v7");
-        defaults.put("topic", Topics.ALERTS);
-        defaults.put("group", ""); // empty: no committed position, a new reader each run
-        return Options.parse(args, defaults, Set.of("from-beginning", "json"));
+        System.exit(run(args, System.out, System.err));
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o = options(args);
-        boolean json = o.flag("json");
-        AlertReader reader = new AlertReader(o.get("bootstrap-servers"), o.get("schema-registry"), o.get("topic"),
-                o.get("group"), o.flag("from-beginning"));
+        return new CommandLine(new AlertsMain(out, err)).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler((e, cli, parsed) -> {
+                    err.println("funnel alerts: " + e.getMessage());
+                    return 1;
+                }).execute(args);
+    }
+
+    /** The options in args, checked (a ParameterException names what is wrong): deployment files use it. */
+    public static AlertsMain parse(String... args) {
+        AlertsMain a = new AlertsMain(System.out, System.err);
+        new CommandLine(a).parseArgs(args);
+        return a;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String schemaRegistry() {
+        return schemaRegistry;
+    }
+
+    @Override
+    public Integer call() {
+        AlertReader reader = new AlertReader(bootstrapServers, schemaRegistry, topic, group, fromBeginning);
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             reader.stop();
@@ -55,8 +87,8 @@ public final class AlertsMain {
             }
         }, "funnel-alerts-stop"));
         if (!json) {
-            err.printf("funnel alerts: reading %s on %s%s; Ctrl-C to stop%n", o.get("topic"), o.get("bootstrap-servers"),
-                    o.flag("from-beginning") ? " from the beginning" : "");
+            err.printf("funnel alerts: reading %s on %s%s; Ctrl-C to stop%n", topic, bootstrapServers,
+                    fromBeginning ? " from the beginning" : "");
         }
         try {
             reader.run(a -> {

@@ -1,13 +1,10 @@
 package dev.funnel.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.schema.Alert;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What a person and a machine read from `funnel alerts`, and how bad options are reported. */
@@ -44,20 +41,17 @@ class AlertFormatTest {
     }
 
     @Test
-    void optionsNameWhatIsWrong() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("topic", "funnel.alerts");
-        d.put("port", "1");
-        assertEquals("unknown option --topik",
-                assertThrows(Options.UsageException.class, () -> Options.parse(new String[] {"--topik", "x"}, d, Set.of()))
-                        .getMessage());
-        assertEquals("--topic needs a value",
-                assertThrows(Options.UsageException.class, () -> Options.parse(new String[] {"--topic"}, d, Set.of()))
-                        .getMessage());
-        Options o = Options.parse(new String[] {"--port", "x"}, d, Set.of());
-        assertEquals("--port must be a whole number, not 'x'",
-                assertThrows(Options.UsageException.class, () -> o.integer("port")).getMessage());
-        assertTrue(assertThrows(Options.UsageException.class, () -> Options.parse(new String[] {"--help"}, d, Set.of()))
-                .helpRequested());
+    void aBadOptionSaysWhichAndExitsWith2() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream e = new java.io.PrintStream(err, true);
+        assertEquals(2, AlertsMain.run(new String[] {"--topik", "x"}, System.out, e));
+        assertTrue(err.toString().contains("Unknown options: '--topik'"), err.toString());
+        err.reset();
+        assertEquals(2, AlertsMain.run(new String[] {"--topic"}, System.out, e));
+        assertTrue(err.toString().contains("Missing required parameter for option '--topic'"), err.toString());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(0, AlertsMain.run(new String[] {"--help"}, new java.io.PrintStream(out, true), e));
+        assertTrue(out.toString().contains("--from-beginning"), out.toString());
+        assertEquals("localhost:9092", AlertsMain.parse().bootstrapServers(), "the demo's broker by default");
     }
 }

@@ -23,7 +23,7 @@ final class BenignWorkloads {
         Path src = root.resolve("collector/src/main/c");
         for (int i = 1; i <= 12; i++) {
             Files.copy(src.resolve("native_bpf.c"), dir.resolve("jni" + i + ".c"));
-            Files.copy(src.resolve("tools/funnel_workload.c"), dir.resolve("tool" + i + ".c"));
+            Files.copy(root.resolve("tools/workloads/src/main/c/funnel_workload.c"), dir.resolve("tool" + i + ".c"));
         }
         Path jdk = Path.of(System.getProperty("java.home"));
         Files.writeString(dir.resolve("Makefile"), String.join("\n",

@@ -19,23 +19,24 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The embedded default end to end on the real kernel, exactly as `funnel demo` runs it: real
  * KRaft broker, real registry, the job on a Flink mini cluster, the collector on this kernel,
- * alerts read back by a plain consumer. Benign work first (nothing may fire), then a storm.
+ * alerts read back by a plain consumer. Each test waits for what it depends on (event time,
+ * a checkpoint, the consumer) rather than a fixed time, and looks only at its own alerts, so
+ * they run in any order.
  */
 @Timeout(600)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
     static final Path ROOT = Path.of(System.getenv().getOrDefault("FUNNEL_BUILD_ROOT", "..")).toAbsolutePath().normalize();
+    /** The longest window of the default rules (slow_requests, 10 s) plus the deduplicator's hold (1 s). */
+    static final long LONGEST_WINDOW_MS = 11_000;
     static EmbeddedFunnel funnel;
     static AlertWatch alerts;
+    static JobProgress job;
 
     @BeforeAll
     static void start() throws Exception {
@@ -44,7 +45,10 @@ class EndToEndIT {
         funnel = EmbeddedFunnel.start(new EmbeddedFunnel.Settings(0, 0, 0, 0, "", "", work),
                 new Progress("e2e", System.err));
         alerts = new AlertWatch(funnel.bootstrapServers(), funnel.registryUrl());
-        Thread.sleep(6_000); // past the idleness of the empty partition: event time is moving
+        job = new JobProgress(funnel.flink().webUrl(), funnel.flink().job().getJobID().toHexString(),
+                funnel.bootstrapServers());
+        // Event time moves once the empty events partition has been idle long enough (5 s).
+        job.awaitEventTime(System.currentTimeMillis(), 60_000);
     }
 
     @AfterAll
@@ -58,7 +62,6 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(0)
     void theWebUiItPrintsShowsTheRunningJob() throws Exception {
         String url = funnel.flink().webUrl();
         assertTrue(!url.endsWith(":0"), "a port people can open: " + url);
@@ -69,29 +72,27 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(1)
     void aParallelBuildAndAPackageInstallGiveNoAlert() throws Exception {
-        int before = alerts.all().size();
+        long fromNs = System.currentTimeMillis() * 1_000_000L;
         System.out.println("benign: " + BenignWorkloads.parallelBuild(ROOT, Files.createTempDirectory("funnel-build-")));
         System.out.println("benign: " + BenignWorkloads.packageInstall());
-        // Every window those ran in has closed and its alerts would be committed by now:
-        // window 1 s + out-of-orderness + a checkpoint, with room to spare; 10 s for the
-        // slow-request window.
-        Thread.sleep(12_000);
-        List<AlertWatch.Seen> raised = alerts.all().subList(before, alerts.all().size());
+        long toMs = System.currentTimeMillis();
+        job.awaitAlertsUpTo(toMs, LONGEST_WINDOW_MS, alerts, 90_000);
+        List<AlertWatch.Seen> raised = alerts.all().stream().filter(s -> s.alert().getFirstEventNs() >= fromNs
+                && s.alert().getFirstEventNs() <= toMs * 1_000_000L).toList();
         raised.forEach(s -> System.out.println("unexpected: " + AlertFormat.human(s.alert())));
         assertEquals(List.of(), raised.stream().map(s -> s.alert().getSummary()).toList(), "no alert for benign work");
         assertEquals(0, funnel.collector().stats().loss().total(), "and nothing was lost");
     }
 
     @Test
-    @Order(2)
     void aForkStormGivesExactlyOneAlertWithContextWithinFiveSeconds() throws Exception {
         long startMs = System.currentTimeMillis();
         long pid = KernelTests.runWorkload("forks", "10000");
+        long endMs = System.currentTimeMillis();
         AlertWatch.Seen first = alerts.await(a -> a.getPid() == pid, 30_000)
                 .orElseThrow(() -> new AssertionError("no alert about the storm's pid " + pid + " in 30 s; saw " + alerts.all()));
-        Thread.sleep(8_000); // a second alert for the same storm would be committed by now
+        job.awaitAlertsUpTo(endMs, LONGEST_WINDOW_MS, alerts, 90_000); // a second alert would be readable by now
         List<Alert> aboutStorm = alerts.all().stream().map(AlertWatch.Seen::alert).filter(a -> a.getPid() == pid).toList();
         System.out.println(AlertFormat.human(first.alert()));
         long stormToAlert = first.arrivedMs() - startMs;

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
  * {@code long} handle is a native {@code struct handle*} owned by {@link BpfObject}.
  *
  * <p>Threading: calls on one handle may come from several threads but never concurrently
- * with {@link #close}, and {@link #drain} from one thread at a time. Errors surface as
+ * with {@link #close}, and {@link #ringWait} from one thread at a time (the ring is read in
+ * place, see RingView: there is no per-batch call). Errors surface as
  * {@link BpfException} with libbpf's own log attached.
  */
 final class NativeBpf {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Finds the native pieces shipped in the collector jar, in zstd-jni's order: an explicit
@@ -63,17 +62,6 @@ public final class NativeLoader {
             throw new UnsatisfiedLinkError(why + "bundled " + file + ": " + e.getMessage()
                     + " (it needs libbpf.so.1: apt-get install libbpf1)");
         }
-    }
-
-    /** Path of an executable shipped in the jar (e.g. funnel-workload), extracted once. */
-    public static synchronized Path tool(String name) throws IOException {
-        String override = System.getProperty("funnel.native.path");
-        if (override != null && Files.isExecutable(Path.of(override, name))) {
-            return Path.of(override, name);
-        }
-        Path p = extract(name);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
-        return p;
     }
 
     private static synchronized Path extract(String file) throws IOException {

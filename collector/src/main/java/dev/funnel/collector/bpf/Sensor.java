@@ -11,7 +11,7 @@ public enum Sensor {
     /** Tests and benchmarks only: one record per getppid() of one process. */
     PROBE("probe_getppid");
 
-    /** Not attached: the collector runs it every flush interval (see sweep.bpf.c). */
+    /** Not attached: the drain thread runs it four times per flush interval (see sweep.bpf.c). */
     public static final String SWEEP_PROGRAM = "sweep_bursts";
 
     private final List<String> programs;

@@ -3,9 +3,8 @@ package dev.funnel.collector.kernel;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.funnel.collector.bpf.BpfSupport;
-import dev.funnel.collector.bpf.NativeLoader;
+import dev.funnel.workloads.Workloads;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
@@ -27,23 +26,11 @@ public final class KernelTests {
         Assumptions.abort(why);
     }
 
-    /** The funnel-workload helper built with the collector. */
-    public static Path workload() throws IOException {
-        return NativeLoader.tool("funnel-workload");
-    }
-
-    /** Runs funnel-workload with args to completion; returns its pid. */
+    /** Runs the funnel-workload generator (tools/workloads) with args to completion; returns its pid. */
     public static long runWorkload(String... args) throws IOException, InterruptedException {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = workload().toString();
-        System.arraycopy(args, 0, cmd, 1, args.length);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        if (p.waitFor() != 0) {
-            fail("funnel-workload " + String.join(" ", args) + " failed: " + out);
-        }
-        System.out.println("workload: " + out);
-        return p.pid();
+        Workloads.Result r = Workloads.run(args);
+        System.out.println("workload: " + r.report());
+        return r.pid();
     }
 
     /** Polls until the condition holds or the timeout passes; returns whether it held. */

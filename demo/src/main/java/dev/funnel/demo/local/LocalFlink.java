@@ -47,7 +47,7 @@ public final class LocalFlink implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         FunnelJob.build(env, o);
         try {
-            JobClient client = env.executeAsync(o.get("job-name"));
+            JobClient client = env.executeAsync(o.jobName);
             awaitRunning(client, Duration.ofSeconds(120));
             return new LocalFlink(client, webPort);
         } catch (Exception e) {

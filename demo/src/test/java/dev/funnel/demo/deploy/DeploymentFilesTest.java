@@ -116,11 +116,11 @@ class DeploymentFilesTest {
         List<String> command = strings(service("job-submit").get("command"));
         List<String> composeArgs = command.subList(command.indexOf("/opt/flink/usrlib/funnel-flink-job.jar") + 1, command.size());
         JobOptions c = JobOptions.parse(composeArgs.toArray(String[]::new));
-        assertComposeEndpoints(c.get("bootstrap-servers"), c.get("schema-registry"));
+        assertComposeEndpoints(c.bootstrapServers, c.schemaRegistry);
 
         List<String> k8sArgs = strings(map(map(k8s().get("FlinkDeployment/funnel-detection").get("spec")).get("job")).get("args"));
         JobOptions k = JobOptions.parse(k8sArgs.toArray(String[]::new));
-        assertK8sEndpoints(k.get("bootstrap-servers"), k.get("schema-registry"));
+        assertK8sEndpoints(k.bootstrapServers, k.schemaRegistry);
     }
 
     @Test
@@ -181,12 +181,12 @@ class DeploymentFilesTest {
 
     @Test
     void theAlertConsumersArgumentsAreOptionsItAccepts() throws Exception {
-        var c = AlertsMain.options(strings(service("alerts").get("command")).toArray(String[]::new));
-        assertComposeEndpoints(c.get("bootstrap-servers"), c.get("schema-registry"));
+        var c = AlertsMain.parse(strings(service("alerts").get("command")).toArray(String[]::new));
+        assertComposeEndpoints(c.bootstrapServers(), c.schemaRegistry());
         Map<String, Object> pod = map(map(k8s().get("Deployment/funnel-alerts").get("spec")).get("template"));
         List<String> args = strings(map(((List<?>) map(pod.get("spec")).get("containers")).get(0)).get("args"));
-        var k = AlertsMain.options(args.toArray(String[]::new));
-        assertK8sEndpoints(k.get("bootstrap-servers"), k.get("schema-registry"));
+        var k = AlertsMain.parse(args.toArray(String[]::new));
+        assertK8sEndpoints(k.bootstrapServers(), k.schemaRegistry());
     }
 
     /** Inside compose: the broker's internal listener and the registry container's port. */

@@ -1,4 +1,4 @@
-package dev.funnel.demo.fleet;
+package dev.funnel.benchmarks.fleet;
 
 import dev.funnel.embedded.ChildProcess;
 import dev.funnel.embedded.EmbeddedKafka;

@@ -1,5 +1,6 @@
-package dev.funnel.demo.stress;
+package dev.funnel.workloads.stress;
 
+import dev.funnel.workloads.Workloads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,13 +14,13 @@ public enum Scenario {
     FORK_STORM("fork-storm", "fork_storm (and sustained_fork_rate): one process forks 10,000 children") {
         @Override
         public String run() throws Exception {
-            return Workload.run("forks", "10000");
+            return Workloads.run("forks", "10000").report();
         }
     },
     JOB_FLOOD("job-flood", "short_lived_flood: 80 children in 2 s, each living 100 ms (40 forks/s: no fork storm)") {
         @Override
         public String run() throws Exception {
-            return Workload.run("forks", "80", "100", "25");
+            return Workloads.run("forks", "80", "100", "25").report();
         }
     },
     SLOW_HTTP("slow-http", "slow_requests: a local HTTP server answers 500 requests at once and 5 after 700 ms") {
@@ -34,7 +35,7 @@ public enum Scenario {
     FD_BURST("fd-burst", "fd_burst: one process opens /dev/null 20,000 times") {
         @Override
         public String run() throws Exception {
-            return Workload.run("opens", "20000");
+            return Workloads.run("opens", "20000").report();
         }
     },
     CONNECT_BURST("connect-burst", "connection_burst: 500 TCP connects to one local listener") {
@@ -52,7 +53,7 @@ public enum Scenario {
                 }, "stress-acceptor");
                 acceptor.setDaemon(true);
                 acceptor.start();
-                return Workload.run("connects", "127.0.0.1", Integer.toString(listener.getLocalPort()), "500");
+                return Workloads.run("connects", "127.0.0.1", Integer.toString(listener.getLocalPort()), "500").report();
             }
         }
     };

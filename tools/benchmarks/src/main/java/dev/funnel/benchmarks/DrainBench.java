@@ -1,10 +1,10 @@
-package dev.funnel.collector.bench;
+package dev.funnel.benchmarks;
 
 import dev.funnel.collector.bpf.BpfObject;
 import dev.funnel.collector.bpf.BpfSupport;
 import dev.funnel.collector.bpf.EmitStats;
 import dev.funnel.collector.bpf.KernelConfig;
-import dev.funnel.collector.bpf.NativeLoader;
+import dev.funnel.workloads.Workloads;
 import dev.funnel.collector.bpf.RingView;
 import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.event.RecordDecoder;
@@ -32,7 +32,7 @@ public final class DrainBench {
         boolean decode = args.length < 4 || !args[3].equals("drain-only");
         long records = Long.parseLong(args[1]);
         int ringBytes = Integer.parseInt(args[2]);
-        Process producer = new ProcessBuilder(NativeLoader.tool("funnel-workload").toString(), "getppid",
+        Process producer = new ProcessBuilder(Workloads.binary().toString(), "getppid",
                 Long.toString(records), "wait").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.PROBE))
                 .probeTgid((int) producer.pid()).ringBytes(ringBytes).build();

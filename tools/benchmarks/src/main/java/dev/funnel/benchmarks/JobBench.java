@@ -1,12 +1,12 @@
-package dev.funnel.demo.bench;
+package dev.funnel.benchmarks;
 
-import dev.funnel.demo.fleet.KafkaServerMain;
+import dev.funnel.benchmarks.fleet.KafkaServerMain;
 import dev.funnel.embedded.EmbeddedRegistry;
 import dev.funnel.job.FunnelJob;
 import dev.funnel.job.JobOptions;
 import dev.funnel.job.model.EventRecord;
-import dev.funnel.job.rules.Rules;
-import dev.funnel.job.sim.SyntheticEvents;
+import dev.funnel.job.detect.Detectors;
+import dev.funnel.workloads.synthetic.SyntheticEvents;
 import dev.funnel.job.source.FlattenBatches;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
@@ -152,8 +152,8 @@ public final class JobBench {
         } else {
             env.setParallelism(parallelism);
             env.getConfig().enableObjectReuse();
-            env.fromSource(FunnelJob.source(options), FunnelJob.watermarks(Rules.defaults()), topic).uid("source")
-                    .transform("decode and flatten batches", Types.POJO(EventRecord.class), new FlattenBatches())
+            env.fromSource(FunnelJob.source(options), FunnelJob.watermarks(Detectors.defaultRules()), topic).uid("source")
+                    .transform("flatten batches", Types.POJO(EventRecord.class), new FlattenBatches())
                     .sinkTo(new DiscardingSink<>());
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

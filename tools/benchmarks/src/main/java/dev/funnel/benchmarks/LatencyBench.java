@@ -1,7 +1,7 @@
-package dev.funnel.demo.bench;
+package dev.funnel.benchmarks;
 
 import dev.funnel.alerts.AlertWatch;
-import dev.funnel.collector.bpf.NativeLoader;
+import dev.funnel.workloads.Workloads;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public final class LatencyBench {
             System.out.printf("%6s %16s %22s  %s%n", "round", "storm->alert ms", "kernel event->alert ms", "detector");
             for (int r = 1; r <= rounds; r++) {
                 long start = System.currentTimeMillis();
-                Process p = new ProcessBuilder(NativeLoader.tool("funnel-workload").toString(), "forks", "10000")
+                Process p = new ProcessBuilder(Workloads.binary().toString(), "forks", "10000")
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 long pid = p.pid();
                 p.waitFor();

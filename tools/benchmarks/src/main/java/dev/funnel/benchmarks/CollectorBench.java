@@ -1,6 +1,6 @@
-package dev.funnel.demo.bench;
+package dev.funnel.benchmarks;
 
-import dev.funnel.collector.bpf.NativeLoader;
+import dev.funnel.workloads.Workloads;
 import dev.funnel.collector.cli.CollectorJvm;
 import dev.funnel.embedded.EmbeddedKafka;
 import dev.funnel.embedded.EmbeddedRegistry;
@@ -82,7 +82,7 @@ public final class CollectorBench {
     static List<Result> run(Path jar, String bootstrap, String registry, List<Integer> rates, int seconds, Path work)
             throws Exception {
         int top = rates.stream().max(Integer::compare).orElse(0);
-        List<String> load = new ArrayList<>(List.of(NativeLoader.tool("funnel-workload").toString(), "paced",
+        List<String> load = new ArrayList<>(List.of(Workloads.binary().toString(), "paced",
                 Integer.toString(top), Integer.toString(WARMUP_S)));
         for (int rate : rates) {
             load.addAll(List.of(Integer.toString(rate), Integer.toString(seconds + 2 * SETTLE_S)));

@@ -1,10 +1,10 @@
-package dev.funnel.demo;
+package dev.funnel.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.collector.kernel.KernelTests;
-import dev.funnel.demo.fleet.FleetMain;
+import dev.funnel.benchmarks.fleet.FleetMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;

@@ -1,26 +1,28 @@
-package dev.funnel.demo.fleet;
+package dev.funnel.benchmarks.fleet;
 
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertReader;
-import dev.funnel.alerts.Options;
 import dev.funnel.collector.cli.CollectorJvm;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.cli.ShutdownHooks;
-import dev.funnel.demo.stress.Scenario;
+import dev.funnel.workloads.stress.Scenario;
 import dev.funnel.embedded.ChildProcess;
 import dev.funnel.embedded.EmbeddedRegistry;
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.wire.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code funnel fleet}: the fleet deployment on one machine, every part its own process, to prove
@@ -29,17 +31,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * run}, the collector jar as the systemd unit runs it. Then a fork storm, and the alert read back
  * with the alert consumer. Exit 0 when exactly one fork_storm alert arrived; everything stops.
  */
-public final class FleetMain {
-    public static final String USAGE = "usage: funnel fleet [--web-port 8081] [--timeout SECONDS] [--keep]"
-            + "\n  --keep: leave the cluster running after the check, until Ctrl-C";
+@Command(name = "funnel fleet", mixinStandardHelpOptions = true,
+        description = "The fleet path on this host, every part its own process; exits 0 on exactly one fork_storm alert.")
+public final class FleetMain implements Callable<Integer> {
+    @Option(names = "--web-port", defaultValue = "0", description = "Flink Web UI (0: any free port).")
+    int webPort;
 
-    private FleetMain() {}
+    @Option(names = "--timeout", defaultValue = "90", paramLabel = "SECONDS", description = "How long to wait for the alert.")
+    int timeoutSeconds;
 
-    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("web-port", "0");
-        d.put("timeout", "90");
-        Options o = Options.parse(args, d, Set.of("keep"));
+    @Option(names = "--keep", description = "Leave the cluster running after the check, until Ctrl-C.")
+    boolean keep;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    FleetMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return new CommandLine(new FleetMain(out, err)).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true)).setExecutionExceptionHandler((e, c, parsed) -> {
+                    err.println("funnel fleet: " + e.getMessage());
+                    return 1;
+                }).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Path home = home();
         Path jobJar = home.resolve("flink-job/target/funnel-flink-job.jar");
         Path collectorJar = home.resolve("collector/target/funnel-collector.jar");
@@ -66,7 +91,7 @@ public final class FleetMain {
                     () -> EmbeddedRegistry.start(0, work));
             parts.add(registry);
             FlinkCluster flink = progress.step("Flink session cluster: JobManager + TaskManager",
-                    () -> unchecked(() -> FlinkCluster.start(flinkLib, work, o.integer("web-port"))));
+                    () -> unchecked(() -> FlinkCluster.start(flinkLib, work, webPort)));
             parts.add(flink);
             progress.say("Flink Web UI at %s", flink.webUrl());
             String jobId = progress.step("flink run " + home.relativize(jobJar), () -> unchecked(() -> flink.submit(jobJar,
@@ -88,7 +113,7 @@ public final class FleetMain {
                 reader.close();
             });
             progress.say("fork storm: %s", Scenario.FORK_STORM.run());
-            long deadline = System.currentTimeMillis() + o.integer("timeout") * 1000L;
+            long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
             while (alerts.stream().noneMatch(a -> a.getDetector().equals("fork_storm"))
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
@@ -98,7 +123,7 @@ public final class FleetMain {
             long storms = alerts.stream().filter(a -> a.getDetector().equals("fork_storm")).count();
             progress.say("%d fork_storm alert(s), %d alert(s) in all; job %s", storms, alerts.size(),
                     flink.jobState(jobId));
-            if (o.flag("keep")) {
+            if (keep) {
                 progress.say("--keep: running until Ctrl-C");
                 Thread.currentThread().join();
             }

@@ -1,4 +1,4 @@
-package dev.funnel.demo.fleet;
+package dev.funnel.benchmarks.fleet;
 
 import java.nio.file.Path;
 import java.util.List;

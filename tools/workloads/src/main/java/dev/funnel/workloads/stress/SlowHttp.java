@@ -1,4 +1,4 @@
-package dev.funnel.demo.stress;
+package dev.funnel.workloads.stress;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
