@@ -12,6 +12,8 @@
  *   - hot: every event goes into the key's pending count, emitted as one burst_event when
  *     the key crosses the threshold and then at most every flush_ns. Counts that go quiet
  *     are emitted by the sweep_bursts program, which the collector runs 4 times per flush_ns.
+ *     A key that turns hot is also put in hot_keys, the sweeper's work list: a sweep costs
+ *     what the hot keys cost, not what the whole (mostly stale) bursts map would.
  * So a storm lasting D costs about pre_threshold singles + D / flush_ns records per key, and
  * the counts in those records add up to the events exactly: pending only moves with atomics.
  * flush_ns also bounds how late a count reaches user space, and a record carries the span
@@ -21,9 +23,9 @@
 #include "burst_event.h"
 
 struct burst_key {
-	__u32 tgid;
+	__u32 tgid;     /* the subject: a pid, or a session id (GROUP_FORK) */
 	__u32 kind;     /* enum burst_kind */
-	__u8 addr[16];  /* CONNECT: destination address; else zero */
+	__u8 addr[16];  /* CONNECT: destination address; GROUP_FORK: the cgroup id; else zero */
 	__u16 family;   /* CONNECT: address family; else zero */
 	__u16 reserved[3];
 };
@@ -47,6 +49,30 @@ struct {
 	__type(key, struct burst_key);
 	__type(value, struct burst_state);
 } bursts SEC(".maps") __weak;
+
+/*
+ * The keys that turned hot and may hold pending counts: the only ones the sweeper visits.
+ * Sized for many more than a host has hot at once; if it is ever full, hot_overflow makes
+ * the next sweeps walk the whole bursts map instead, so no count is left behind.
+ */
+#define HOT_KEYS_MAX 512 /* the collector sets the size at load (KernelConfig.hotKeysMax) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HOT_KEYS_MAX);
+	__type(key, struct burst_key);
+	__type(value, __u8);
+} hot_keys SEC(".maps") __weak;
+
+extern __u32 hot_overflow;
+
+static __always_inline void mark_hot(struct burst_key *key)
+{
+	__u8 one = 1;
+	long err = bpf_map_update_elem(&hot_keys, key, &one, BPF_NOEXIST);
+
+	if (err && err != -17 /* -EEXIST: already listed */)
+		hot_overflow = 1;
+}
 
 /* Emit the key's pending count. In process context (owner_is_current) the header is taken
  * from the current task and remembered; the sweeper reuses the remembered one. */
@@ -79,6 +105,8 @@ static __always_inline void burst_emit(struct burst_key *key, struct burst_state
 	rec->family = key->family;
 	rec->dport = st->dport;
 	__builtin_memcpy(rec->daddr, key->addr, sizeof(rec->daddr));
+	rec->subject = key->tgid;
+	rec->reserved = 0;
 	emit_submit(rec, sizeof(*rec));
 }
 
@@ -112,6 +140,8 @@ static __always_inline bool burst_count(struct burst_key *key, __u32 pre_thresho
 		else
 			__sync_lock_test_and_set(&st->pending, 0); /* sub-threshold: filtered out */
 		st->hot = st->bucket_count > pre_threshold;
+		if (st->hot)
+			mark_hot(key);
 		st->bucket_start_ns = now;
 		st->bucket_count = 0;
 		st->first_pending_ns = 0;
@@ -126,6 +156,8 @@ static __always_inline bool burst_count(struct burst_key *key, __u32 pre_thresho
 	st->last_ns = now;
 	st->dport = dport;
 	if (st->hot ? now - st->last_emit_ns >= flush_ns : count > pre_threshold) {
+		if (!st->hot)
+			mark_hot(key);
 		st->hot = 1;
 		burst_emit(key, st, now, true);
 	}

@@ -11,5 +11,6 @@ const volatile __u64 bucket_ns = 1000000000ULL;
 const volatile __u64 flush_ns = 250000000ULL;
 
 __u64 last_pending_ns = 0;
+__u32 hot_overflow = 0;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -15,6 +15,7 @@ import dev.funnel.collector.pipeline.KernelSource;
 import dev.funnel.collector.pipeline.LossLedger;
 import dev.funnel.collector.sink.EventSink;
 import dev.funnel.collector.event.RecordLayout;
+import java.util.List;
 
 /**
  * The edge collector assembled, downstream first so that each part is built from what it
@@ -63,6 +64,20 @@ public final class Collector implements AutoCloseable {
 
     public HostInfo host() {
         return host;
+    }
+
+    /** Stops observing (every program detached) until {@link #resume}; see KernelSource.pause. */
+    public void pause() {
+        source.pause();
+    }
+
+    public void resume() {
+        source.resume();
+    }
+
+    /** What the kernel side hooked and what it left out, in words. */
+    public List<String> hooks() {
+        return source.hooks();
     }
 
     /**

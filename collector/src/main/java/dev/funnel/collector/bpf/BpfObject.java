@@ -28,12 +28,17 @@ public final class BpfObject implements AutoCloseable {
 
     /** Opens (parses, does not load) the embedded object. Needs the native library only. */
     public static BpfObject openEmbedded() {
+        return openEmbedded(EMBEDDED, "funnel");
+    }
+
+    /** Opens another object built by the bpf module (a capability probe), under a name. */
+    static BpfObject openEmbedded(String resource, String name) {
         NativeLoader.ensureLoaded();
-        try (InputStream in = BpfObject.class.getResourceAsStream(EMBEDDED)) {
+        try (InputStream in = BpfObject.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new BpfException("funnel.bpf.o is not on the classpath at " + EMBEDDED);
+                throw new BpfException(resource + " is not on the classpath");
             }
-            return new BpfObject(NativeBpf.open(in.readAllBytes(), "funnel"));
+            return new BpfObject(NativeBpf.open(in.readAllBytes(), name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,6 +62,10 @@ public final class BpfObject implements AutoCloseable {
 
     public void setU32(String constant, int value) {
         NativeBpf.setConstant(handle(), constant, le(4).putInt(value).array());
+    }
+
+    public void setBool(String constant, boolean value) {
+        NativeBpf.setConstant(handle(), constant, new byte[] {(byte) (value ? 1 : 0)});
     }
 
     public void setU64(String constant, long value) {

@@ -24,6 +24,9 @@ import java.util.Set;
  * @param probeTgid           the process whose getppid() the PROBE sensor records
  * @param ignoreTgid          a process never observed (the collector itself)
  * @param sensors             which program groups load
+ * @param fdBurstHook         how fd_burst is hooked (see {@link FdBurstHook})
+ * @param hotKeysMax          the sweeper's work list: burst keys hot at once before it falls back
+ *                            to walking the whole bursts map (tests make it tiny)
  */
 public record KernelConfig(
         int ringBytes,
@@ -38,10 +41,14 @@ public record KernelConfig(
         List<Integer> ignoredPorts,
         int probeTgid,
         int ignoreTgid,
-        Set<Sensor> sensors) {
+        Set<Sensor> sensors,
+        FdBurstHook fdBurstHook,
+        int hotKeysMax) {
 
     public static final String RING_MAP = "events";
     public static final String STATS_MAP = "emit_stats";
+    /** The sweeper's work list of hot burst keys (burst.h). */
+    public static final String HOT_KEYS_MAP = "hot_keys";
     /** Slots of ignored_lports in slow_request.bpf.c. */
     public static final int IGNORED_PORTS_MAX = 8;
 
@@ -84,6 +91,8 @@ public record KernelConfig(
         b.probeTgid = probeTgid;
         b.ignoreTgid = ignoreTgid;
         b.sensors = EnumSet.copyOf(sensors.isEmpty() ? EnumSet.noneOf(Sensor.class) : sensors);
+        b.fdBurstHook = fdBurstHook;
+        b.hotKeysMax = hotKeysMax;
         return b;
     }
 
@@ -102,6 +111,8 @@ public record KernelConfig(
         private int probeTgid;
         private int ignoreTgid = (int) ProcessHandle.current().pid();
         private Set<Sensor> sensors = EnumSet.complementOf(EnumSet.of(Sensor.PROBE));
+        private FdBurstHook fdBurstHook = FdBurstHook.AUTO;
+        private int hotKeysMax = 512;
 
         public Builder ringBytes(int v) { ringBytes = v; return this; }
         public Builder wakeupBytes(long v) { wakeupBytes = v; return this; }
@@ -116,15 +127,23 @@ public record KernelConfig(
         public Builder probeTgid(int v) { probeTgid = v; return this; }
         public Builder ignoreTgid(int v) { ignoreTgid = v; return this; }
         public Builder sensors(Set<Sensor> v) { sensors = v; return this; }
+        public Builder fdBurstHook(FdBurstHook v) { fdBurstHook = v; return this; }
+        public Builder hotKeysMax(int v) { hotKeysMax = v; return this; }
 
         public KernelConfig build() {
             return new KernelConfig(ringBytes, wakeupBytes, bucketNs, flushNs, procPreThreshold, shortLivedNs,
-                    fdPreThreshold, connectPreThreshold, slowRequestNs, ignoredPorts, probeTgid, ignoreTgid, sensors);
+                    fdPreThreshold, connectPreThreshold, slowRequestNs, ignoredPorts, probeTgid, ignoreTgid, sensors,
+                    fdBurstHook, hotKeysMax);
         }
     }
 
-    /** Sets every constant and the ring size, and turns off the programs of unused sensors. */
-    public void applyTo(BpfObject obj) {
+    /** The programs this configuration loads on this kernel (asks the kernel about trampolines if it must). */
+    public HookPlan plan() {
+        return HookPlan.of(sensors, fdBurstHook, TrampolineProbe::refusal);
+    }
+
+    /** Sets every constant and the ring size, and loads only the programs of the plan. */
+    public void applyTo(BpfObject obj, HookPlan plan) {
         obj.setU32("ignore_tgid", ignoreTgid);
         obj.setU64("wakeup_bytes", wakeupBytes);
         obj.setU64("bucket_ns", bucketNs);
@@ -136,10 +155,13 @@ public record KernelConfig(
         obj.setU64("slow_request_ns", slowRequestNs);
         obj.setU16Array("ignored_lports", IGNORED_PORTS_MAX, ignoredPorts);
         obj.setU32("probe_tgid", probeTgid);
+        obj.setBool("count_connects", plan.countConnects());
+        obj.setBool("track_servers", plan.trackServers());
         obj.setMapSize(RING_MAP, ringBytes);
-        for (Sensor s : Sensor.values()) {
-            for (String program : s.programs()) {
-                obj.setAutoload(program, sensors.contains(s));
+        obj.setMapSize(HOT_KEYS_MAP, hotKeysMax);
+        for (BpfObject.Program p : obj.programs()) {
+            if (p.attachable()) {
+                obj.setAutoload(p.name(), plan.programNames().contains(p.name()));
             }
         }
     }

@@ -2,12 +2,16 @@ package dev.funnel.collector.bpf;
 
 import java.util.List;
 
-/** The concerns Funnel observes, each a group of programs that are enabled together. */
+/**
+ * The concerns Funnel observes, each a group of programs enabled together. fd_burst has no
+ * fixed programs: its hook depends on the kernel and on what the user accepts to pay
+ * ({@link FdBurstHook}); {@link HookPlan} decides.
+ */
 public enum Sensor {
     PROCESS("handle_fork", "handle_exec", "handle_exit"),
-    SLOW_REQUEST("track_server_conn", "request_start", "request_end"),
-    FD_BURST("count_openat", "count_openat2", "count_open_legacy"),
-    CONNECT_BURST("count_connect"),
+    SLOW_REQUEST("tcp_state", "request_start", "request_end"),
+    FD_BURST(),
+    CONNECT_BURST("tcp_state"),
     /** Tests and benchmarks only: one record per getppid() of one process. */
     PROBE("probe_getppid");
 
@@ -20,6 +24,7 @@ public enum Sensor {
         this.programs = List.of(programs);
     }
 
+    /** Its programs whatever the kernel (none for fd_burst, whose hook is chosen at start). */
     public List<String> programs() {
         return programs;
     }

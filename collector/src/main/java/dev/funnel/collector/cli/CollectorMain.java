@@ -90,8 +90,9 @@ public final class CollectorMain {
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "funnel-shutdown"));
-        err.printf("funnel collector: attached (%s), sink %s; Ctrl-C to stop%n",
-                config.string("sensors"), config.string("sink"));
+        PauseSignals.install(c, err);
+        err.printf("funnel collector: attached (%s), sink %s; Ctrl-C to stop%n", String.join("; ", c.hooks()),
+                config.string("sink"));
         long deadline = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)
                 : Long.MAX_VALUE;
         try {

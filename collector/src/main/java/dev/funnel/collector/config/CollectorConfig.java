@@ -6,6 +6,7 @@ import static dev.funnel.collector.config.ConfigKey.Kind.POSITIVE_INT;
 import static dev.funnel.collector.config.ConfigKey.Kind.POWER_OF_TWO;
 import static dev.funnel.collector.config.ConfigKey.Kind.STRING;
 
+import dev.funnel.collector.bpf.FdBurstHook;
 import dev.funnel.collector.bpf.KernelConfig;
 import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.sink.KafkaSinkSettings;
@@ -37,6 +38,10 @@ public final class CollectorConfig {
                     "Where events go: stdout (JSON lines) or kafka."),
             ConfigKey.of("host.name", "", STRING, "Name this host reports; empty: the kernel's host name."),
             ConfigKey.list("sensors", String.join(",", SENSORS), SENSORS, "Program groups to load."),
+            ConfigKey.choice("fd.burst.hook", "auto", List.of("auto", "fentry", "syscalls", "off"),
+                    "How fd_burst hooks opens. auto: fexit/do_sys_openat2 where the kernel allows trampolines, else off."
+                    + " syscalls: the open syscall tracepoints, which work everywhere but slow every syscall of the"
+                    + " host while attached (measured: ~8% on getpid-class syscalls, bench/host-overhead.md)."),
             ConfigKey.of("ring.buffer.bytes", "8388608", POWER_OF_TWO, "BPF ring buffer size."),
             ConfigKey.of("wakeup.bytes", "65536", POWER_OF_TWO,
                     "The kernel wakes the drain thread each time this much more data is pending."),
@@ -174,6 +179,7 @@ public final class CollectorConfig {
                 .slowRequestNs(millisAsNanos("slow.request.ms"))
                 .ignoredPorts(ports("slow.request.ignore.ports"))
                 .sensors(sensors())
+                .fdBurstHook(FdBurstHook.of(string("fd.burst.hook")))
                 .probeTgid(integer("probe.pid"))
                 .build();
     }

@@ -4,12 +4,14 @@ import dev.funnel.collector.bpf.BpfException;
 import dev.funnel.collector.bpf.BpfObject;
 import dev.funnel.collector.bpf.BpfSupport;
 import dev.funnel.collector.bpf.EmitStats;
+import dev.funnel.collector.bpf.HookPlan;
 import dev.funnel.collector.bpf.KernelConfig;
 import dev.funnel.collector.bpf.RingView;
 import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.collector.event.RecordDecoder;
 import dev.funnel.collector.event.RecordLayout;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
@@ -47,6 +49,7 @@ public final class KernelSource implements AutoCloseable {
     private final BpfObject obj;
     private final RingView ring;
     private final KernelConfig config;
+    private final HookPlan plan;
     private final Handler handler;
     private final int pollTimeoutMs;
     private final RecordDecoder decoder = new RecordDecoder();
@@ -60,11 +63,14 @@ public final class KernelSource implements AutoCloseable {
     private volatile long batches;
     private volatile EmitStats kernelStats = EmitStats.EMPTY;
     private boolean closed;
+    private volatile boolean paused;
 
-    private KernelSource(BpfObject obj, RingView ring, KernelConfig config, Handler handler, int pollTimeoutMs) {
+    private KernelSource(BpfObject obj, RingView ring, KernelConfig config, HookPlan plan, Handler handler,
+            int pollTimeoutMs) {
         this.obj = obj;
         this.ring = ring;
         this.config = config;
+        this.plan = plan;
         this.handler = handler;
         this.pollTimeoutMs = pollTimeoutMs;
         this.thread = new Thread(this::drainLoop, "funnel-drain");
@@ -78,19 +84,18 @@ public final class KernelSource implements AutoCloseable {
      */
     public static KernelSource start(KernelConfig config, Handler handler, int pollTimeoutMs) {
         BpfSupport.ensureAvailable();
+        HookPlan plan = config.plan();
         BpfObject obj = BpfObject.openEmbedded();
         RingView ring;
         try {
-            config.applyTo(obj);
+            config.applyTo(obj, plan);
             obj.load();
-            for (Sensor s : config.sensors()) {
-                for (String program : s.programs()) {
-                    try {
-                        obj.attach(program);
-                    } catch (BpfException e) {
-                        throw new BpfException("sensor " + s.configName() + ": " + e.getMessage()
-                                + " (disable it with sensors=... in the config)", e);
-                    }
+            for (HookPlan.Attach a : plan.programs()) {
+                try {
+                    obj.attach(a.program());
+                } catch (BpfException e) {
+                    throw new BpfException("sensor " + a.sensor().configName() + ": " + e.getMessage()
+                            + " (disable it with sensors=... in the config)", e);
                 }
             }
             ring = obj.openRing(KernelConfig.RING_MAP);
@@ -98,7 +103,7 @@ public final class KernelSource implements AutoCloseable {
             obj.close();
             throw e;
         }
-        KernelSource source = new KernelSource(obj, ring, config, handler, pollTimeoutMs);
+        KernelSource source = new KernelSource(obj, ring, config, plan, handler, pollTimeoutMs);
         source.thread.start();
         return source;
     }
@@ -204,6 +209,37 @@ public final class KernelSource implements AutoCloseable {
 
     public KernelConfig config() {
         return config;
+    }
+
+    /**
+     * Detaches every program: the kernel stops observing (and stops costing the host anything),
+     * the drain thread delivers what is left and keeps running. For an operator's maintenance
+     * window, and for measuring what the programs cost with everything else equal.
+     */
+    public synchronized void pause() {
+        if (!closed && !paused) {
+            obj.detach();
+            paused = true;
+        }
+    }
+
+    /** Attaches the plan's programs again after {@link #pause}. */
+    public synchronized void resume() {
+        if (!closed && paused) {
+            for (HookPlan.Attach a : plan.programs()) {
+                obj.attach(a.program());
+            }
+            paused = false;
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /** What is hooked and what was left out, in words (the plan's choices). */
+    public List<String> hooks() {
+        return plan.choices();
     }
 
     /**

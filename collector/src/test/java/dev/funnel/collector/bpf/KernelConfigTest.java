@@ -14,14 +14,19 @@ class KernelConfigTest {
     @Test
     void everyConstantAndProgramTheConfigNamesExistsInTheObject() {
         try (BpfObject obj = BpfObject.openEmbedded()) {
-            KernelConfig.defaults().applyTo(obj); // throws naming any constant or program that is missing
+            // Every sensor, fd_burst on syscall tracepoints: throws naming any constant or program that is missing.
+            KernelConfig all = KernelConfig.builder().sensors(java.util.EnumSet.allOf(Sensor.class)).build();
+            all.applyTo(obj, HookPlan.of(all.sensors(), FdBurstHook.SYSCALLS, () -> null));
             Set<String> inObject = obj.programs().stream().map(BpfObject.Program::name).collect(Collectors.toSet());
             Set<String> known = new HashSet<>();
             for (Sensor s : Sensor.values()) {
                 known.addAll(s.programs());
             }
+            for (FdBurstHook h : FdBurstHook.values()) {
+                known.addAll(h.programs());
+            }
             known.add(Sensor.SWEEP_PROGRAM);
-            assertEquals(inObject, known, "every program belongs to exactly one sensor (or is the sweeper)");
+            assertEquals(inObject, known, "every program belongs to a sensor or an fd_burst hook (or is the sweeper)");
         }
     }
 

@@ -46,7 +46,7 @@ public final class DrainBench {
             }
         } : new Counter(); // the C consumer's callback: count, and read ts_ns
         try (BpfObject obj = BpfObject.openEmbedded()) {
-            config.applyTo(obj);
+            config.applyTo(obj, config.plan());
             obj.load();
             obj.attach("probe_getppid");
             RingView ring = obj.openRing(KernelConfig.RING_MAP);

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Every TCP state change, one program (a BTF tracepoint: no trace record is marshalled
+ * before it runs), for two sensors:
+ *   - connect bursts: a connect is the CLOSE -> SYN_SENT transition, in the caller's
+ *     context; counted per (process, destination address) and bucket (burst.h);
+ *   - slow requests: a passively opened socket (SYN_RECV -> ESTABLISHED) gets a server_conn
+ *     in socket-local storage, unless its port is ignored; at TCP_CLOSE it is dropped.
+ * Which halves run is set at load (count_connects, track_servers).
+ */
+#include "funnel.h"
+#include "burst.h"
+#include "server_conn.h"
+
+/* Connects per process, destination and bucket before counts leave the kernel. */
+const volatile __u32 connect_pre_threshold = 16;
+const volatile bool count_connects = true;
+const volatile bool track_servers = true;
+
+/*
+ * Local ports whose connections are never timed (0: unused slot). A long-poll server answers
+ * late by design: a Kafka broker holds an empty fetch for fetch.max.wait.ms (500 ms).
+ */
+#define IGNORED_PORTS_MAX 8
+const volatile __u16 ignored_lports[IGNORED_PORTS_MAX] = {};
+
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_SENT 2
+#define TCP_SYN_RECV 3
+#define TCP_CLOSE 7
+
+static __always_inline bool port_ignored(__u16 lport)
+{
+	for (int i = 0; i < IGNORED_PORTS_MAX; i++) {
+		if (ignored_lports[i] && ignored_lports[i] == lport)
+			return true;
+	}
+	return false;
+}
+
+/* The remote address into out[16] (AF_INET: the first 4 bytes). */
+static __always_inline void remote_addr(const struct sock *sk, __u16 family, __u8 *out)
+{
+	if (family == AF_INET)
+		bpf_probe_read_kernel(out, 4, &sk->__sk_common.skc_daddr);
+	else
+		bpf_probe_read_kernel(out, 16, &sk->__sk_common.skc_v6_daddr);
+}
+
+static __always_inline void count_connect(const struct sock *sk, __u16 family)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct burst_key key = { .tgid = tgid, .kind = BURST_CONNECT, .family = family };
+
+	if (is_ignored(tgid))
+		return;
+	remote_addr(sk, family, key.addr);
+	burst_count(&key, connect_pre_threshold, false, bpf_ntohs(sk->__sk_common.skc_dport));
+}
+
+/* Softirq context for a passive open: the owning process is only known at recv/send time. */
+static __always_inline void track_server(struct sock *sk, __u16 family)
+{
+	struct server_conn *conn;
+	__u16 lport = sk->__sk_common.skc_num;
+
+	if (port_ignored(lport))
+		return;
+	conn = bpf_sk_storage_get(&server_conns, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!conn) {
+		stat_add(FUNNEL_EV_SLOW_REQUEST, EMIT_STAT_UNTRACKED, 1); /* a connection we cannot time */
+		return;
+	}
+	conn->request_start_ns = 0;
+	conn->family = family;
+	conn->lport = lport;
+	conn->rport = bpf_ntohs(sk->__sk_common.skc_dport);
+	remote_addr(sk, family, conn->raddr);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tcp_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	__u16 family;
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	family = sk->__sk_common.skc_family;
+	if (count_connects && oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
+		count_connect(sk, family);
+	else if (track_servers && oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
+		track_server((struct sock *)sk, family);
+	else if (track_servers && newstate == TCP_CLOSE)
+		bpf_sk_storage_delete(&server_conns, (struct sock *)sk);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,202 @@
+package dev.funnel.benchmarks.overhead;
+
+import dev.funnel.collector.cli.CollectorJvm;
+import dev.funnel.embedded.EmbeddedKafka;
+import dev.funnel.embedded.EmbeddedRegistry;
+import dev.funnel.schema.wire.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bench/host-overhead.sh: what the collector's kernel programs cost the workloads they watch.
+ * Each workload runs alone and with the collector attached, in pairs whose order alternates so
+ * drift hits both sides; the figure is the workload's own throughput. The collector is its own
+ * JVM with the systemd unit's flags, delivering to a real broker through a real registry,
+ * started once per workload and warmed up first ({@value #COLLECTOR_WARMUP_S} s): "alone" is
+ * that same collector paused (SIGUSR1: every program detached), "with" is it resumed
+ * (SIGUSR2). So both sides have the same warm JVM beside them, and what differs is what the
+ * kernel programs and the events they send cost; a collector started per run would instead
+ * charge its JIT warm-up (about 3 s of CPU in its first 10 s) to the workload. Then, with the
+ * kernel's per-program accounting on (kernel.bpf_stats_enabled, which adds a clock read or two
+ * per run, so never during the pairs), one more run each for the run count and ns per run of
+ * every Funnel program.
+ *
+ * <pre>HostOverheadBench OUT_PREFIX PAIRS SECONDS [COLLECTOR_SET...]</pre> writes OUT_PREFIX.csv
+ * (every run), OUT_PREFIX-programs.csv (per program and workload). Needs root.
+ */
+public final class HostOverheadBench {
+    /** How long a freshly started collector runs before the first pair: attached, JIT warm. */
+    static final int COLLECTOR_WARMUP_S = 30;
+    /** After a pause or resume, before the measured run starts. */
+    static final int SETTLE_MS = 1000;
+
+    private HostOverheadBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String prefix = args[0];
+        int pairs = Integer.parseInt(args[1]);
+        int seconds = Integer.parseInt(args[2]);
+        List<String> sets = List.of(args).subList(3, args.length);
+        Path home = Path.of(System.getProperty("funnel.home", ".")).toAbsolutePath();
+        Path jar = home.resolve("collector/target/funnel-collector.jar");
+        Path work = Files.createTempDirectory("funnel-overhead-");
+        List<Workload> workloads = List.of(
+                Workload.stressNg("get", 0.95), Workload.stressNg("open", 0.95), Workload.stressNg("fork", 0.98),
+                Workload.stressNg("sock", 0.98), Workload.stressNg("cpu", 0.98),
+                Workload.redis(true, 0.98), Workload.redis(false, 0.98), Workload.wrk(0.98),
+                Workload.build(List.of(home.resolve("collector/src/main/c/native_bpf.c"),
+                        home.resolve("tools/workloads/src/main/c/funnel_workload.c")), 0.98));
+        List<String> runs = new ArrayList<>(List.of("workload,metric,target,pair,order,alone,with,ratio"));
+        List<String> programs = new ArrayList<>(List.of("workload,program,runs,runs_per_s,ns_per_run"));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0); EmbeddedRegistry registry = EmbeddedRegistry.start(0, work)) {
+            kafka.createTopics(2, Topics.EVENTS);
+            CollectorProcess collector = new CollectorProcess(jar, kafka.bootstrapServers(), registry.url(), sets, work);
+            for (Workload w : workloads) {
+                w.setUp(work);
+                collector.start();
+                try {
+                    List<Double> ratios = new ArrayList<>();
+                    for (int p = 0; p < pairs; p++) {
+                        boolean aloneFirst = p % 2 == 0;
+                        double alone = 0;
+                        double with = 0;
+                        for (int side = 0; side < 2; side++) {
+                            if ((side == 0) == aloneFirst) {
+                                collector.pause();
+                                alone = w.run(seconds, work);
+                            } else {
+                                collector.resume();
+                                with = w.run(seconds, work);
+                            }
+                        }
+                        ratios.add(with / alone);
+                        runs.add(String.format("\"%s\",%s,%.2f,%d,%s,%.1f,%.1f,%.4f", w.name, w.metric, w.target, p,
+                                aloneFirst ? "alone-first" : "with-first", alone, with, with / alone));
+                        System.err.printf("host overhead: %-32s pair %d/%d: alone %.0f, with %.0f %s: %.3f%n", w.name,
+                                p + 1, pairs, alone, with, w.metric, with / alone);
+                    }
+                    Collections.sort(ratios);
+                    System.err.printf("host overhead: %-32s median %.3f (%.3f-%.3f)%n", w.name, median(ratios),
+                            ratios.get(0), ratios.get(ratios.size() - 1));
+                    programs.addAll(programCosts(w, seconds, work, collector));
+                } finally {
+                    collector.stop();
+                    w.tearDown();
+                }
+            }
+        }
+        Files.write(Path.of(prefix + ".csv"), runs);
+        Files.write(Path.of(prefix + "-programs.csv"), programs);
+    }
+
+    /** One run with the kernel's per-program accounting on: runs and ns per run of each Funnel program. */
+    static List<String> programCosts(Workload w, int seconds, Path work, CollectorProcess collector) throws Exception {
+        List<String> out = new ArrayList<>();
+        String before = sysctl("kernel.bpf_stats_enabled", "1");
+        try {
+            collector.resume();
+            Map<String, long[]> s0 = BpfStats.read();
+            long t0 = System.nanoTime();
+            w.run(seconds, work);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            Map<String, long[]> s1 = BpfStats.read();
+            for (Map.Entry<String, long[]> e : s1.entrySet()) {
+                long[] a = s0.getOrDefault(e.getKey(), new long[2]);
+                long runs = e.getValue()[0] - a[0];
+                long ns = e.getValue()[1] - a[1];
+                if (runs > 0) {
+                    out.add(String.format("\"%s\",%s,%d,%.0f,%.1f", w.name, e.getKey(), runs, runs / elapsed,
+                            (double) ns / runs));
+                }
+            }
+        } finally {
+            sysctl("kernel.bpf_stats_enabled", before);
+        }
+        return out;
+    }
+
+    /** Sets a sysctl; returns its value before. */
+    static String sysctl(String key, String value) throws IOException {
+        Path p = Path.of("/proc/sys/" + key.replace('.', '/'));
+        String old = Files.readString(p).trim();
+        Files.writeString(p, value);
+        return old;
+    }
+
+    static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The collector as its own process, the way the systemd unit runs it. */
+    static final class CollectorProcess {
+        private final List<String> cmd = new ArrayList<>();
+        private final Path log;
+        private Process process;
+
+        CollectorProcess(Path jar, String bootstrap, String registry, List<String> sets, Path work) {
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.addAll(CollectorJvm.FLAGS);
+            cmd.addAll(List.of("-jar", jar.toString(), "--sink", "kafka", "--set", "kafka.bootstrap.servers=" + bootstrap,
+                    "--set", "schema.registry.url=" + registry, "--set", "metrics.port=0",
+                    "--set", "slow.request.ignore.ports=" + bootstrap.substring(bootstrap.lastIndexOf(':') + 1)));
+            for (String s : sets) {
+                cmd.addAll(List.of("--set", s));
+            }
+            this.log = work.resolve("collector.log");
+        }
+
+        private boolean paused;
+
+        void start() throws IOException, InterruptedException {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            paused = false;
+            awaitLog("attached", 1);
+            Thread.sleep(COLLECTOR_WARMUP_S * 1000L);
+        }
+
+        void pause() throws IOException, InterruptedException {
+            signal("USR1", "paused", true);
+        }
+
+        void resume() throws IOException, InterruptedException {
+            signal("USR2", "resumed", false);
+        }
+
+        /** Sends the signal unless already in that state, waits for the collector to say so, settles. */
+        private void signal(String sig, String says, boolean pausedAfter) throws IOException, InterruptedException {
+            if (paused == pausedAfter) {
+                return;
+            }
+            long count = Files.readString(log).split("funnel collector: " + says, -1).length;
+            new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor();
+            awaitLog("funnel collector: " + says, count);
+            paused = pausedAfter;
+            Thread.sleep(SETTLE_MS);
+        }
+
+        /** Waits until the log holds text at least `times` times (it may be there from before). */
+        private void awaitLog(String text, long times) throws IOException, InterruptedException {
+            long end = System.currentTimeMillis() + 60_000;
+            while (Files.readString(log).split(java.util.regex.Pattern.quote(text), -1).length - 1 < times) {
+                if (!process.isAlive() || System.currentTimeMillis() > end) {
+                    throw new IllegalStateException("the collector did not say '" + text + "': " + Files.readString(log));
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
