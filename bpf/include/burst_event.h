@@ -4,17 +4,20 @@
 #include "event_header.h"
 
 /*
- * What a burst counts. The key's pid is hdr.pid for FORK, FD_OPEN and CONNECT (the process
- * doing it) and hdr.ppid for CHILD_EXEC and CHILD_SHORT_EXIT (the parent whose children do it;
- * the header then describes the last such child).
+ * What a burst counts, and whose it is (the record's subject): the process doing it for FORK,
+ * FD_OPEN and CONNECT; the parent whose children do it for the CHILD_* kinds (the header then
+ * describes the last such child); a session (its id) within one cgroup for GROUP_FORK.
  */
 enum burst_kind {
-	BURST_FORK = 1,             /* new processes forked by the key's process */
-	BURST_CHILD_EXEC = 2,       /* execs by the key's children */
-	BURST_CHILD_SHORT_EXIT = 3, /* children that exited younger than short_lived_ns */
-	BURST_FD_OPEN = 4,          /* successful open/openat/openat2 */
-	BURST_CONNECT = 5,          /* TCP connects to one destination address */
-	BURST_KIND_MAX = 6,
+	BURST_FORK = 1,              /* new processes forked by the subject */
+	BURST_CHILD_EXEC = 2,        /* execs by the subject's children */
+	BURST_CHILD_SHORT_EXIT = 3,  /* children that exited younger than short_lived_ns */
+	BURST_FD_OPEN = 4,           /* successful open/openat/openat2 */
+	BURST_CONNECT = 5,           /* TCP connects to one destination address */
+	BURST_GROUP_FORK = 6,        /* new processes forked anywhere in one session of one cgroup */
+	BURST_CHILD_FAILED_EXIT = 7, /* short-lived children that failed (a signal, or a non-zero
+	                              * status) and were counted into a CHILD_SHORT_EXIT burst */
+	BURST_KIND_MAX = 8,
 };
 
 /*
@@ -32,6 +35,8 @@ struct burst_event {
 	__u16 family;       /* CONNECT: AF_INET or AF_INET6; else 0 */
 	__u16 dport;        /* CONNECT: destination port of the last connect, host order */
 	__u8 daddr[16];     /* CONNECT: destination; AF_INET uses the first 4 bytes */
+	__u32 subject;      /* whose burst: a pid, or the session id for GROUP_FORK */
+	__u32 reserved;
 };
 
 #endif

@@ -35,7 +35,7 @@ struct event_header {
 	__u32 tid;       /* thread id */
 	__u32 ppid;      /* real parent's thread group id */
 	__u32 uid;       /* real uid */
-	__u32 reserved;  /* zero */
+	__u32 exec_seq;  /* execs of the process so far: a new value says its image changed */
 	char comm[FUNNEL_COMM_LEN];
 };
 

@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
 #include "event_header.h"
 
 #define AF_INET 2
@@ -30,6 +31,19 @@ extern const volatile __u64 flush_ns;     /* a hot key's pending counts are emit
 /* When an event last went into a hot key's pending count (boot ns, kept to ~1 ms): while
  * nothing has for 2 flush intervals, every count has left and the sweeper need not walk. */
 extern __u64 last_pending_ns;
+
+/*
+ * Execs per process so far, in the thread group leader's task-local storage (freed with the
+ * task). Every record's header carries it: when a process's execs were aggregated into its
+ * parent's child-exec burst (no exec record crossed), a new value still tells the collector
+ * that the image it cached for (pid, start) is stale.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} exec_seqs SEC(".maps") __weak;
 
 /* The one ring buffer every record goes through. Size set by the collector before load. */
 struct {
@@ -100,6 +114,15 @@ static __always_inline bool is_ignored(__u32 tgid)
 	return tgid == ignore_tgid;
 }
 
+/* Execs of the current process so far (0 before its first). */
+static __always_inline __u32 current_exec_seq(void)
+{
+	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
+	__u32 *seq = bpf_task_storage_get(&exec_seqs, leader, NULL, 0);
+
+	return seq ? *seq : 0;
+}
+
 /* Fill the header from the current task. */
 static __always_inline void fill_header(struct event_header *h, __u32 type, __u64 now)
 {
@@ -115,7 +138,7 @@ static __always_inline void fill_header(struct event_header *h, __u32 type, __u6
 	h->tid = (__u32)pid_tgid;
 	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	h->uid = (__u32)bpf_get_current_uid_gid();
-	h->reserved = 0;
+	h->exec_seq = current_exec_seq();
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 

@@ -16,6 +16,18 @@
  *                                       (a probe load at known rates, for bench/collector.sh)
  *   funnel-workload opens N             open and close /dev/null N times
  *   funnel-workload connects ADDR PORT N  N TCP connects to ADDR:PORT (IPv4), closed at once
+ *   funnel-workload tree N              N processes in a tree, each forking at most two (a bounded
+ *                                       fork bomb: no process forks more than twice)
+ *   funnel-workload crashes N           N children, one after another, that die of SIGSEGV at once
+ *   funnel-workload leak N              lower RLIMIT_NOFILE to N, open /dev/null until EMFILE, then
+ *                                       exit at once (as a crash would: nothing closes them first)
+ *   funnel-workload execchain           first makes this process's child-exec count hot (20
+ *                                       children that exec /bin/true at once), then starts a child
+ *                                       that execs three images in a row: /bin/sh, /usr/bin/env,
+ *                                       and this program again as "forks 3 500" (three forks, held
+ *                                       500 ms); prints child=PID. The kernel aggregates the
+ *                                       child's execs into this process's burst: no exec record of
+ *                                       the chain crosses, only its exec count does.
  *
  * Prints one line "<what> <count> <elapsed_ms> pid=<pid>" on success.
  */
@@ -27,6 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -134,6 +148,90 @@ static long connects(const char *addr, int port, long n)
 	return i;
 }
 
+/* This process makes up to two children, each of which carries on with half of what is left. */
+static void tree_node(long n)
+{
+	long left = n - 1, halves[2] = { left / 2, left - left / 2 };
+
+	for (int i = 0; i < 2; i++) {
+		if (halves[i] <= 0)
+			continue;
+		pid_t p = fork();
+		if (p == 0) {
+			tree_node(halves[i]);
+			_exit(0);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+}
+
+static long tree(long n)
+{
+	tree_node(n); /* this process is the root: n processes in all, n - 1 forks */
+	return n - 1;
+}
+
+static long crashes(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p == 0) {
+			signal(SIGSEGV, SIG_DFL);
+			raise(SIGSEGV);
+			_exit(1);
+		}
+		if (p < 0 || waitpid(p, NULL, 0) < 0)
+			break;
+	}
+	return i;
+}
+
+static long leak(long n)
+{
+	struct rlimit r = { .rlim_cur = n, .rlim_max = n };
+	long opened = 3;
+
+	if (setrlimit(RLIMIT_NOFILE, &r)) {
+		perror("setrlimit");
+		return -1;
+	}
+	while (open("/dev/null", O_RDONLY) >= 0)
+		opened++;
+	printf("leak %ld 0 pid=%d\n", opened, getpid());
+	fflush(stdout);
+	_exit(0);
+}
+
+static long execchain(const char *self)
+{
+	pid_t child;
+	int status;
+
+	for (int i = 0; i < 20; i++) {
+		pid_t p = fork();
+		if (p == 0) {
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+	child = fork();
+	if (child == 0) {
+		/* sh -c 'exec env SELF forks 3 500': sh, then env, then SELF, in this one PID. */
+		execl("/bin/sh", "sh", "-c", "exec /usr/bin/env \"$0\" forks 3 500", self, (char *)NULL);
+		_exit(127);
+	}
+	printf("child=%d\n", child);
+	fflush(stdout);
+	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return 3;
+}
+
 int main(int argc, char **argv)
 {
 	long long t0 = now_ms();
@@ -162,9 +260,22 @@ int main(int argc, char **argv)
 		done = opens(atol(argv[2]));
 	else if (argc == 5 && !strcmp(argv[1], "connects"))
 		done = connects(argv[2], atoi(argv[3]), atol(argv[4]));
-	else {
-		fprintf(stderr, "usage: %s forks N [hold_ms [every_ms]] | getppid N | paced RATE SECONDS... | opens N | connects ADDR PORT N\n",
-			argv[0]);
+	else if (argc == 3 && !strcmp(argv[1], "tree"))
+		done = tree(atol(argv[2]));
+	else if (argc == 3 && !strcmp(argv[1], "crashes"))
+		done = crashes(atol(argv[2]));
+	else if (argc == 3 && !strcmp(argv[1], "leak"))
+		done = leak(atol(argv[2]));
+	else if (argc == 2 && !strcmp(argv[1], "execchain")) {
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n <= 0)
+			return 1;
+		self[n] = 0;
+		done = execchain(self);
+	} else {
+		fprintf(stderr, "usage: %s forks N [hold_ms [every_ms]] | getppid N | paced RATE SECONDS... | opens N"
+			" | connects ADDR PORT N | tree N | crashes N | leak N | execchain\n", argv[0]);
 		return 2;
 	}
 	if (done < 0)

@@ -43,8 +43,8 @@ public final class EventEnricher {
         if (e instanceof KernelEvent.Exec x) {
             rememberExec(x);
         }
-        ProcessCache.Context self = processes.get(h.pid(), h.startNs());
-        ProcessCache.Context parent = processes.get(h.ppid(), h.parentStartNs());
+        ProcessCache.Context self = processes.get(h.pid(), h.startNs(), h.execSeq());
+        ProcessCache.Context parent = processes.get(h.ppid(), h.parentStartNs(), ProcessCache.ANY_EXEC);
         String cgroupPath = cgroups.path(h.cgroupId(), h.pid());
         ProcessContext context = contexts.reuse(h, self, parent, cgroupPath);
         if (context == null) {
@@ -85,7 +85,8 @@ public final class EventEnricher {
             String fromProc = proc.exe(h.pid()); // relative path: resolve while it lives
             exe = fromProc != null ? fromProc : exe;
         }
-        processes.put(h.pid(), h.startNs(), new ProcessCache.Context(h.comm(), exe, String.join(" ", x.argv())));
+        processes.put(h.pid(), h.startNs(), new ProcessCache.Context(h.comm(), exe, String.join(" ", x.argv()),
+                h.execSeq()));
     }
 
     private static EventType type(KernelEvent e) {
@@ -109,7 +110,7 @@ public final class EventEnricher {
         } else if (e instanceof KernelEvent.Exec x) {
             return new ExecDetail(x.filename(), x.argv(), x.oldPid());
         } else if (e instanceof KernelEvent.Exit x) {
-            return new ExitDetail(x.lifetimeNs(), x.status(), x.signal());
+            return new ExitDetail(x.lifetimeNs(), x.status(), x.signal(), x.openFds(), x.nofileLimit());
         } else if (e instanceof KernelEvent.Burst b) {
             return new BurstDetail(BurstKind.valueOf(b.kind().name()), b.subjectPid(), b.count(),
                     clock.toWallNs(b.firstNs()), clock.toWallNs(b.lastNs()), b.bucketCount(), b.destination(),

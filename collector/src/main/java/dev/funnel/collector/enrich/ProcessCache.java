@@ -3,15 +3,19 @@ package dev.funnel.collector.enrich;
 /**
  * What the collector knows of each process, keyed by (pid, start): exe and cmdline captured
  * at exec from the kernel record, or read from /proc on first sight while the process is
- * still there (checked to be the same process, not a reused PID). Bounded: least recently
- * seen processes are forgotten first.
+ * still there (checked to be the same process, not a reused PID). Each context remembers the
+ * process's exec count it describes: a record with a higher count means the process ran
+ * another image since (its exec records may have been aggregated into its parent's burst),
+ * so the context is read again. Bounded: least recently seen processes are forgotten first.
  *
  * <p>Threading: drain thread only.
  */
 public final class ProcessCache {
-    /** Context of one process; fields are null when unknown (it was gone before we looked). */
-    public record Context(String comm, String exe, String cmdline) {
-        static final Context UNKNOWN = new Context(null, null, null);
+    /** Ask for a process's context whatever image it runs (a parent: its exec count is not known). */
+    public static final int ANY_EXEC = -1;
+
+    /** Context of one process at execSeq execs; fields are null when unknown (it was gone before we looked). */
+    public record Context(String comm, String exe, String cmdline, int execSeq) {
     }
 
     private final Lru<ProcessKey, Context> cache;
@@ -25,20 +29,26 @@ public final class ProcessCache {
         this.cache = new Lru<>(capacity);
     }
 
-    /** The context of (pid, startNs), reading /proc once on a miss. Never null. */
-    public Context get(int pid, long startNs) {
+    /**
+     * The context of (pid, startNs) after execSeq execs (or {@link #ANY_EXEC}), reading /proc
+     * once on a miss or when the cached one describes an earlier image. Never null.
+     */
+    public Context get(int pid, long startNs, int execSeq) {
         ProcessKey k = new ProcessKey(pid, startNs);
         Context c = cache.get(k);
-        if (c != null) {
+        if (c != null && (execSeq == ANY_EXEC || c.execSeq >= execSeq)) {
             hits++;
             return c;
         }
         misses++;
+        int seq = Math.max(execSeq, 0);
         if (proc.sameProcess(pid, startNs)) {
-            c = new Context(proc.comm(pid), proc.exe(pid), proc.cmdline(pid));
+            c = new Context(proc.comm(pid), proc.exe(pid), proc.cmdline(pid), seq);
         } else {
             gone++;
-            c = Context.UNKNOWN; // remembered too: a dead process is not looked up again
+            // Remembered too, so a dead process is not looked up again. A stale image is not
+            // kept: an unknown exe is better than the wrong one.
+            c = new Context(null, null, null, seq);
         }
         cache.put(k, c);
         return c;

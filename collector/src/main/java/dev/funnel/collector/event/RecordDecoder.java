@@ -35,11 +35,14 @@ public final class RecordDecoder {
     private static final int H_TID = EVENT_HEADER.offset("tid");
     private static final int H_PPID = EVENT_HEADER.offset("ppid");
     private static final int H_UID = EVENT_HEADER.offset("uid");
+    private static final int H_EXEC_SEQ = EVENT_HEADER.offset("exec_seq");
     private static final int H_COMM = EVENT_HEADER.offset("comm");
     // Member offsets, looked up once: by name per record was a hash lookup per field.
     private static final int FORK_CHILD_PID = FORK_EVENT.offset("child_pid");
     private static final int EXIT_LIFETIME_NS = EXIT_EVENT.offset("lifetime_ns");
     private static final int EXIT_EXIT_CODE = EXIT_EVENT.offset("exit_code");
+    private static final int EXIT_OPEN_FDS = EXIT_EVENT.offset("open_fds");
+    private static final int EXIT_NOFILE_LIMIT = EXIT_EVENT.offset("nofile_limit");
     private static final int EXEC_FILENAME_LEN = EXEC_EVENT.offset("filename_len");
     private static final int EXEC_ARGS_LEN = EXEC_EVENT.offset("args_len");
     private static final int EXEC_FILENAME = EXEC_EVENT.offset("filename");
@@ -53,6 +56,7 @@ public final class RecordDecoder {
     private static final int BURST_LAST_NS = BURST_EVENT.offset("last_ns");
     private static final int BURST_BUCKET_COUNT = BURST_EVENT.offset("bucket_count");
     private static final int BURST_DPORT = BURST_EVENT.offset("dport");
+    private static final int BURST_SUBJECT = BURST_EVENT.offset("subject");
     private static final int SLOW_REQUEST_FAMILY = SLOW_REQUEST_EVENT.offset("family");
     private static final int SLOW_REQUEST_DURATION_NS = SLOW_REQUEST_EVENT.offset("duration_ns");
     private static final int SLOW_REQUEST_REQUEST_START_NS = SLOW_REQUEST_EVENT.offset("request_start_ns");
@@ -98,14 +102,14 @@ public final class RecordDecoder {
         int type = b.getInt(off + H_TYPE);
         KernelEvent.Header h = new KernelEvent.Header(b.getLong(off + H_TS), b.getLong(off + H_START),
                 b.getLong(off + H_PARENT_START), b.getLong(off + H_CGROUP), type, b.getInt(off + H_PID), b.getInt(off + H_TID),
-                b.getInt(off + H_PPID), b.getInt(off + H_UID), comm(b, off + H_COMM));
+                b.getInt(off + H_PPID), b.getInt(off + H_UID), b.getInt(off + H_EXEC_SEQ), comm(b, off + H_COMM));
         KernelEvent e = switch (type) {
             case RecordLayout.TYPE_FORK -> len < FORK_EVENT.size() ? null
                     : new KernelEvent.Fork(h, b.getInt(off + FORK_CHILD_PID));
             case RecordLayout.TYPE_EXEC -> len < EXEC_EVENT.size() ? null : exec(h, b, off);
             case RecordLayout.TYPE_EXIT -> len < EXIT_EVENT.size() ? null
-                    : new KernelEvent.Exit(h, b.getLong(off + EXIT_LIFETIME_NS),
-                            b.getInt(off + EXIT_EXIT_CODE));
+                    : new KernelEvent.Exit(h, b.getLong(off + EXIT_LIFETIME_NS), b.getInt(off + EXIT_EXIT_CODE),
+                            b.getInt(off + EXIT_OPEN_FDS), Integer.toUnsignedLong(b.getInt(off + EXIT_NOFILE_LIMIT)));
             case RecordLayout.TYPE_BURST -> len < BURST_EVENT.size() ? null : burst(h, b, off);
             case RecordLayout.TYPE_SLOW_REQUEST -> len < SLOW_REQUEST_EVENT.size() ? null : slowRequest(h, b, off);
             case RecordLayout.TYPE_PROBE -> new KernelEvent.Probe(h);
@@ -151,7 +155,7 @@ public final class RecordDecoder {
         return new KernelEvent.Burst(h, k, b.getInt(off + BURST_COUNT),
                 b.getLong(off + BURST_FIRST_NS), b.getLong(off + BURST_LAST_NS),
                 b.getInt(off + BURST_BUCKET_COUNT), dest,
-                Short.toUnsignedInt(b.getShort(off + BURST_DPORT)));
+                Short.toUnsignedInt(b.getShort(off + BURST_DPORT)), b.getInt(off + BURST_SUBJECT));
     }
 
     private KernelEvent slowRequest(KernelEvent.Header h, ByteBuffer b, int off) {

@@ -31,7 +31,7 @@ public final class RecordLayout {
 
     public static final StructLayout EVENT_HEADER = struct("event_header")
             .u64("ts_ns").u64("start_ns").u64("parent_start_ns").u64("cgroup_id")
-            .u32("type").u32("pid").u32("tid").u32("ppid").u32("uid").u32("reserved")
+            .u32("type").u32("pid").u32("tid").u32("ppid").u32("uid").u32("exec_seq")
             .u8s("comm", COMM_LEN)
             .build();
 
@@ -45,12 +45,13 @@ public final class RecordLayout {
             .build();
 
     public static final StructLayout EXIT_EVENT = struct("exit_event")
-            .struct("hdr", EVENT_HEADER).u64("lifetime_ns").u32("exit_code").u32("reserved")
+            .struct("hdr", EVENT_HEADER).u64("lifetime_ns").u32("exit_code").u32("open_fds").u32("nofile_limit")
+            .u32("reserved")
             .build();
 
     public static final StructLayout BURST_EVENT = struct("burst_event")
             .struct("hdr", EVENT_HEADER).u32("kind").u32("count").u64("first_ns").u64("last_ns")
-            .u32("bucket_count").u16("family").u16("dport").u8s("daddr", 16)
+            .u32("bucket_count").u16("family").u16("dport").u8s("daddr", 16).u32("subject").u32("reserved")
             .build();
 
     public static final StructLayout SLOW_REQUEST_EVENT = struct("slow_request_event")

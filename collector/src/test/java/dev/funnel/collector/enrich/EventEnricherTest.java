@@ -22,25 +22,55 @@ class EventEnricherTest {
     static final int PARENT = 100;
     static final int CHILD = 200;
     EventEnricher enricher;
+    Path procRoot;
 
     @BeforeEach
     void setUp(@TempDir Path root) {
-        ProcFs proc = new ProcFs(root); // an empty /proc: only exec records give context
+        procRoot = root;
+        ProcFs proc = new ProcFs(root); // an empty /proc: only exec records give context (unless a test adds a process)
         enricher = new EventEnricher(new BootClock(() -> 1_000_000L), proc, new ProcessCache(proc, 64),
                 new CgroupResolver(root, proc, 64), 64);
     }
 
-    static KernelEvent.Header header(int pid, int ppid, String comm, long ts) {
-        return new KernelEvent.Header(ts, pid * 10L, ppid * 10L, 0L, RecordLayout.TYPE_PROBE, pid, pid + 1, ppid, 1000, comm);
+    static KernelEvent.Header header(int pid, int ppid, String comm, long ts, int execSeq) {
+        return new KernelEvent.Header(ts, pid * 10L, ppid * 10L, 0L, RecordLayout.TYPE_PROBE, pid, pid + 1, ppid, 1000,
+                execSeq, comm);
     }
 
     static KernelEvent probe(int pid, int ppid, String comm, long ts) {
-        return new KernelEvent.Probe(header(pid, ppid, comm, ts));
+        return probe(pid, ppid, comm, ts, 1);
+    }
+
+    static KernelEvent probe(int pid, int ppid, String comm, long ts, int execSeq) {
+        return new KernelEvent.Probe(header(pid, ppid, comm, ts, execSeq));
     }
 
     static KernelEvent exec(int pid, int ppid, String exe, long ts) {
         String comm = exe.substring(exe.lastIndexOf('/') + 1);
-        return new KernelEvent.Exec(header(pid, ppid, comm, ts), pid, exe, List.of(exe, "--flag"));
+        return new KernelEvent.Exec(header(pid, ppid, comm, ts, 1), pid, exe, List.of(exe, "--flag"));
+    }
+
+    /** A live process in the test's /proc: started at boot tick 0 (the headers' pid * 10 ns), running exe. */
+    void runs(int pid, String exe, String... argv) throws java.io.IOException {
+        Path dir = java.nio.file.Files.createDirectories(procRoot.resolve(Integer.toString(pid)));
+        java.nio.file.Files.writeString(dir.resolve("stat"), pid + " (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n");
+        java.nio.file.Files.deleteIfExists(dir.resolve("exe"));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("exe"), Path.of(exe));
+        java.nio.file.Files.writeString(dir.resolve("cmdline"), String.join("\0", argv) + "\0");
+        java.nio.file.Files.writeString(dir.resolve("comm"), exe.substring(exe.lastIndexOf('/') + 1) + "\n");
+    }
+
+    @Test
+    void execsAggregatedInTheKernelStillLeaveTheContextRight() throws Exception {
+        // A shim chain in one PID: the collector saw the first exec's record (env), the kernel
+        // aggregated the next two into the parent's child-exec burst. The process now runs python3.
+        enricher.enrich(exec(CHILD, PARENT, "/usr/bin/env", 1));
+        assertEquals("/usr/bin/env", enricher.enrich(probe(CHILD, PARENT, "env", 2, 1)).process().getExe());
+        runs(CHILD, "/usr/bin/python3.11", "python3", "slow_http.py");
+        ProcessContext after = enricher.enrich(probe(CHILD, PARENT, "python3", 3, 3)).process();
+        assertEquals("/usr/bin/python3.11", after.getExe(), "the image after the last exec, not the first");
+        assertEquals("python3 slow_http.py", after.getCmdline());
+        assertSame(after, enricher.enrich(probe(CHILD, PARENT, "python3", 4, 3)).process(), "and cached again");
     }
 
     @Test

@@ -72,7 +72,7 @@ class EventPipelineTest {
     }
 
     static KernelEvent probe(long ts) {
-        return new KernelEvent.Probe(new KernelEvent.Header(ts, 10, 1, 0, RecordLayout.TYPE_PROBE, 7, 7, 1, 0, "w"));
+        return new KernelEvent.Probe(new KernelEvent.Header(ts, 10, 1, 0, RecordLayout.TYPE_PROBE, 7, 7, 1, 0, 0, "w"));
     }
 
     /** One drained batch of n events, numbered from first. */

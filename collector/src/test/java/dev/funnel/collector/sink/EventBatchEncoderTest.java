@@ -54,7 +54,7 @@ class EventBatchEncoderTest {
         ev.add(event(EventType.FORK, 1L, 2L, full, new ForkDetail(4300)));
         ev.add(event(EventType.EXEC, 3L, 4L, full, new ExecDetail("./run", List.of("./run", "-x", ""), 4242)));
         ev.add(event(EventType.EXEC, 3L, 4L, bare, new ExecDetail("/bin/sh", List.of(), 4242)));
-        ev.add(event(EventType.EXIT, 5L, 6L, bareWithParent, new ExitDetail(1_500_000L, -1, 9)));
+        ev.add(event(EventType.EXIT, 5L, 6L, bareWithParent, new ExitDetail(1_500_000L, -1, 9, 700, 1024L)));
         ev.add(event(EventType.BURST, 7L, 8L, full, new BurstDetail(BurstKind.CONNECT, 4242, 900, 10L, 20L, 950, "10.0.0.5", 443)));
         ev.add(event(EventType.BURST, 7L, 8L, full, new BurstDetail(BurstKind.FD_OPEN, 4242, 90_000, 10L, 20L, 95_000, null, 0)));
         ev.add(event(EventType.SLOW_REQUEST, 9L, 10L, full, new SlowRequestDetail(700_000_000L, 11L, 8080, "::1", 51515)));

@@ -29,6 +29,11 @@ public class EventRecord {
     public String containerId;
 
     public long lifetimeNs;    // EXIT
+    public int exitStatus;     // EXIT: 0-255 for a normal exit, else -1
+    public int exitSignal;     // EXIT: the terminating signal, else 0
+    public int openFds;        // EXIT: descriptors in use at exit
+    public long nofileLimit;   // EXIT: RLIMIT_NOFILE soft limit (0: not known)
+    public int subject;        // bursts: whose (a pid; the session id for GROUP_FORK_BURST)
     public long durationNs;    // SLOW_REQUEST
     public int localPort;      // SLOW_REQUEST: the server's port
     public String destination; // CONNECT_BURST: the address connected to; SLOW_REQUEST: the client's
@@ -40,6 +45,16 @@ public class EventRecord {
     public long lostDelta;
 
     public EventRecord() {}
+
+    /** Whether the record is an exit that failed: killed by a signal, or a non-zero status. */
+    public boolean failedExit() {
+        return kind == Kind.EXIT && (exitSignal != 0 || exitStatus != 0);
+    }
+
+    /** The cgroup session a process belongs to: host/cgroup-id/sid (GROUP_FORK_BURST records only). */
+    public String groupKey() {
+        return host + '/' + cgroupPath + '/' + subject;
+    }
 
     /** The process the record is about: host/pid@start. */
     public String processKey() {
@@ -57,7 +72,7 @@ public class EventRecord {
      */
     public String spawnerKey() {
         return kind == Kind.EXIT || kind == Kind.CHILD_SHORT_EXIT_BURST || kind == Kind.CHILD_EXEC_BURST
-                ? parentKey() : processKey();
+                || kind == Kind.CHILD_FAILED_BURST ? parentKey() : processKey();
     }
 
     public long timeMs() {
@@ -108,6 +123,11 @@ public class EventRecord {
         r.cgroupPath = cgroupPath;
         r.containerId = containerId;
         r.lifetimeNs = lifetimeNs;
+        r.exitStatus = exitStatus;
+        r.exitSignal = exitSignal;
+        r.openFds = openFds;
+        r.nofileLimit = nofileLimit;
+        r.subject = subject;
         r.durationNs = durationNs;
         r.localPort = localPort;
         r.destination = destination;

@@ -4,5 +4,9 @@ package dev.funnel.job.model;
 public enum Kind {
     FORK, EXEC, EXIT,
     FORK_BURST, CHILD_EXEC_BURST, CHILD_SHORT_EXIT_BURST, FD_OPEN_BURST, CONNECT_BURST,
+    /** Forks anywhere in one session of one cgroup (subject: the session id). */
+    GROUP_FORK_BURST,
+    /** Short-lived children that failed, counted in the kernel (subject: their parent). */
+    CHILD_FAILED_BURST,
     SLOW_REQUEST, OTHER
 }

@@ -77,7 +77,13 @@ public final class BatchMapper {
             case EXEC -> r.kind = Kind.EXEC;
             case EXIT -> {
                 r.kind = Kind.EXIT;
-                r.lifetimeNs = d instanceof ExitDetail x ? x.getLifetimeNs() : 0;
+                if (d instanceof ExitDetail x) {
+                    r.lifetimeNs = x.getLifetimeNs();
+                    r.exitStatus = x.getExitCode();
+                    r.exitSignal = x.getSignal();
+                    r.openFds = x.getOpenFds();
+                    r.nofileLimit = x.getNofileLimit();
+                }
             }
             case SLOW_REQUEST -> {
                 r.kind = Kind.SLOW_REQUEST;
@@ -96,6 +102,7 @@ public final class BatchMapper {
 
     private static void burst(EventRecord r, BurstDetail b) {
         r.count = b.getCount();
+        r.subject = b.getSubjectPid();
         r.firstNs = b.getFirstTimeNs();
         r.destination = b.getDestination();
         r.destinationPort = b.getDestinationPort();
@@ -105,6 +112,8 @@ public final class BatchMapper {
             case CHILD_SHORT_EXIT -> Kind.CHILD_SHORT_EXIT_BURST;
             case FD_OPEN -> Kind.FD_OPEN_BURST;
             case CONNECT -> Kind.CONNECT_BURST;
+            case GROUP_FORK -> Kind.GROUP_FORK_BURST;
+            case CHILD_FAILED_EXIT -> Kind.CHILD_FAILED_BURST;
         };
     }
 }

@@ -70,7 +70,31 @@ public final class SyntheticEvents {
     /** A child of parent exiting after lifetimeMs. */
     public Event childExit(double ms, int child, int parent, String parentExe, double lifetimeMs) {
         return event(EventType.EXIT, ms, process(child, parent, parentExe), parentExe,
-                new ExitDetail((long) (lifetimeMs * 1_000_000L), 0, 0));
+                new ExitDetail((long) (lifetimeMs * 1_000_000L), 0, 0, 3, 1024L));
+    }
+
+    /** A child of parent killed by signal after lifetimeMs. */
+    public Event childCrash(double ms, int child, int parent, String parentExe, double lifetimeMs, int signal) {
+        return event(EventType.EXIT, ms, process(child, parent, parentExe), parentExe,
+                new ExitDetail((long) (lifetimeMs * 1_000_000L), -1, signal, 3, 1024L));
+    }
+
+    /** The kernel's count of a parent's failed short-lived children, aggregated. */
+    public Event failedChildrenBurst(double firstMs, double lastMs, int lastChild, int parent, String parentExe, int count) {
+        return event(EventType.BURST, lastMs, process(lastChild, parent, parentExe), parentExe,
+                new BurstDetail(BurstKind.CHILD_FAILED_EXIT, parent, count, ns(firstMs), ns(lastMs), count, null, 0));
+    }
+
+    /** A process exiting with openFds descriptors in use of a limit of limit. */
+    public Event exitHolding(double ms, int pid, String exe, int openFds, long limit) {
+        return event(EventType.EXIT, ms, process(pid, 1, exe), "/sbin/init",
+                new ExitDetail(60_000_000_000L, 1, 0, openFds, limit));
+    }
+
+    /** Forks anywhere in session `session` (of the process's cgroup), counted by the kernel; pid is the last forker. */
+    public Event groupForkBurst(double firstMs, double lastMs, int pid, int ppid, String exe, int session, int count) {
+        return event(EventType.BURST, lastMs, process(pid, ppid, exe), "/usr/bin/bash",
+                new BurstDetail(BurstKind.GROUP_FORK, session, count, ns(firstMs), ns(lastMs), count, null, 0));
     }
 
     public Event shortExitBurst(double firstMs, double lastMs, int lastChild, int parent, String parentExe, int count) {
