@@ -30,6 +30,14 @@ public final class AlertFormat {
                 .append(", observed ").append(number(a.getObserved())).append(' ').append(a.getUnit())
                 .append(" (threshold ").append(number(a.getThreshold())).append(')')
                 .append(", lost events in window ").append(a.getLostEventsInWindow());
+        if (a.getWhy() != null) {
+            s.append("\n    why ").append(a.getWhy());
+        }
+        if (a.getFindings().size() > 1) {
+            for (var f : a.getFindings()) {
+                s.append("\n    finding ").append(f.getDetector()).append(": ").append(f.getSummary());
+            }
+        }
         if (a.getCgroupPath() != null) {
             s.append("\n    cgroup ").append(a.getCgroupPath());
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.funnel.collector.kernel.KernelTests;
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertWatch;
+import dev.funnel.alerts.JobProgress;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.schema.Alert;

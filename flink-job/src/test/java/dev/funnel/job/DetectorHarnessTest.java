@@ -10,7 +10,7 @@ import dev.funnel.job.detect.ForkPanes;
 import dev.funnel.job.detect.ForkStorm;
 import dev.funnel.job.detect.ShortLivedFlood;
 import dev.funnel.job.detect.SustainedForkRate;
-import dev.funnel.job.detect.incident.AlertDeduplicator;
+import dev.funnel.job.detect.incident.IncidentGrouper;
 import dev.funnel.job.detect.window.LateEvents;
 import dev.funnel.job.detect.window.WindowStats;
 import dev.funnel.job.model.AlertRecord;
@@ -187,60 +187,73 @@ class DetectorHarnessTest {
         h.close();
     }
 
-    @Test
-    void aFloodMatchEndingBeforeTheStormsWindowWaitsAndTheStormIsTheAlert() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord> grouper(long holdMs) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
-                new KeyedProcessOperator<>(new AlertDeduplicator(java.util.Map.of("spawn", 1_000L))), AlertDeduplicator::key, Types.STRING);
+                new KeyedProcessOperator<>(new IncidentGrouper(java.util.Map.of("spawn", holdMs))), IncidentGrouper::key,
+                Types.STRING);
         h.open();
-        // A storm whose children die at once: the CEP match ends at its last exit (39.697 s),
-        // the fork storm's window at the next full second.
-        h.processElement(new StreamRecord<>(candidate(ShortLivedFlood.NAME, 2, 38_886, 39_697), 39_696));
-        h.processWatermark(39_700);
-        assertEquals(List.of(), h.extractOutputValues(), "the flood is held for a better candidate");
-        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 39_000, 40_000), 39_999));
-        h.processWatermark(40_000);
-        assertEquals(List.of(ForkStorm.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
-        h.processWatermark(41_000);
-        assertEquals(1, h.extractOutputValues().size(), "the held flood was the same incident");
-        h.close();
+        return h;
+    }
 
-        // The same two due at once (the watermark jumped): still the storm.
-        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertDeduplicator(java.util.Map.of("spawn", 1_000L))),
-                AlertDeduplicator::key, Types.STRING);
-        h.open();
-        h.processElement(new StreamRecord<>(candidate(ShortLivedFlood.NAME, 2, 38_886, 39_697), 39_696));
-        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 39_000, 40_000), 39_999));
-        h.processWatermark(45_000);
-        assertEquals(List.of(ForkStorm.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
+    @Test
+    void aFloodOnTheParentAndAStormOnItsChildAreOneIncidentWithBothFindings() throws Exception {
+        var h = grouper(1_000);
+        // stress-ng --clone: the CEP flood about the parent (pid 7) ends at its last exit
+        // (39.697 s); the fork storm about its worker (pid 8, child of 7) at the next full second.
+        h.processElement(new StreamRecord<>(candidate(ShortLivedFlood.NAME, 2, 7, 1, 38_886, 39_697), 39_696));
+        h.processWatermark(39_700);
+        assertEquals(List.of(), h.extractOutputValues(), "the flood is held for a better finding");
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 8, 7, 39_000, 40_000), 39_999));
+        h.processWatermark(40_000);
+        List<AlertRecord> out = h.extractOutputValues();
+        assertEquals(List.of(ForkStorm.NAME), out.stream().map(a -> a.detector).toList(), "one alert, the storm");
+        assertEquals(List.of(ForkStorm.NAME, ShortLivedFlood.NAME), out.get(0).findings.stream().map(f -> f.detector).toList(),
+                "listing both findings, the headline first");
+        assertTrue(out.get(0).summary.contains("same incident: short_lived_flood on PID 7"), out.get(0).summary);
+        h.processWatermark(41_000);
+        assertEquals(1, h.extractOutputValues().size());
         h.close();
     }
 
-    static AlertRecord candidate(String detector, int priority, long startMs, long endMs) {
+    @Test
+    void unrelatedProcessesAreSeparateIncidentsEvenUnderOneInit() throws Exception {
+        var h = grouper(1_000);
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 20, 1, 0, 1_000), 999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 30, 1, 0, 1_000), 999));
+        h.processWatermark(1_000);
+        assertEquals(List.of(20, 30), h.extractOutputValues().stream().map(a -> a.pid).sorted().toList());
+        h.close();
+    }
+
+    static AlertRecord candidate(String detector, int priority, int pid, int ppid, long startMs, long endMs) {
         AlertRecord a = new AlertRecord();
         a.detector = detector;
         a.family = "spawn";
-        a.subjectKey = "h/7@1007";
+        a.host = "h";
+        a.pid = pid;
+        a.startBootNs = 1000 + pid;
+        a.ppid = ppid;
+        a.parentStartNs = 1000 + ppid;
+        a.subjectKey = "h/" + pid + "@" + (1000 + pid);
         a.priority = priority;
         a.windowStartNs = startMs * 1_000_000L;
         a.windowEndNs = endMs * 1_000_000L;
         a.cooldownMs = 60_000;
-        a.summary = detector;
+        a.summary = detector + " on " + pid;
         return a;
     }
 
     @Test
-    void theDeduplicatorLetsOneAlertThroughPerIncidentAndThenForgetsIt() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
-                new KeyedProcessOperator<>(new AlertDeduplicator(java.util.Map.of())), AlertDeduplicator::key, Types.STRING);
-        h.open();
-        // Two detectors of the family fire on the same second: the higher priority is the alert.
-        h.processElement(new StreamRecord<>(candidate(SustainedForkRate.NAME, 3, -9_000, 1_000), 999));
-        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 0, 1_000), 999));
+    void anIncidentThatGoesOnIsOneAlertAndIsForgottenOnceQuiet() throws Exception {
+        var h = grouper(0);
+        // Two detectors about the same process in the same second: the higher priority is the headline.
+        h.processElement(new StreamRecord<>(candidate(SustainedForkRate.NAME, 3, 7, 1, -9_000, 1_000), 999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 7, 1, 0, 1_000), 999));
         h.processWatermark(999);
         assertEquals(List.of(ForkStorm.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
         // The storm goes on for 30 s: one incident.
         for (long s = 1; s <= 30; s++) {
-            h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, s * 1000, s * 1000 + 1000), s * 1000 + 999));
+            h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 7, 1, s * 1000, s * 1000 + 1000), s * 1000 + 999));
             h.processWatermark(s * 1000 + 999);
         }
         assertEquals(1, h.extractOutputValues().size(), "still the same incident");
@@ -250,7 +263,7 @@ class DetectorHarnessTest {
         assertEquals(0, h.numKeyedStateEntries(), "state cleared");
         assertEquals(0, h.numEventTimeTimers(), "timers cleared");
         // A new storm is a new incident.
-        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 120_000, 121_000), 120_999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 7, 1, 120_000, 121_000), 120_999));
         h.processWatermark(121_000);
         assertEquals(2, h.extractOutputValues().size());
         h.close();

@@ -9,6 +9,9 @@ import dev.funnel.job.detect.ShortLivedFlood;
 import dev.funnel.job.detect.FdBurst;
 import dev.funnel.job.detect.ConnectionBurst;
 import dev.funnel.job.detect.LostVisibility;
+import dev.funnel.job.detect.ForkBomb;
+import dev.funnel.job.detect.CrashLoop;
+import dev.funnel.job.detect.FdExhaustion;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.rules.Rules;
 import dev.funnel.workloads.synthetic.SyntheticEvents;
@@ -51,7 +54,9 @@ class DetectorsPipelineTest {
         assertEquals(2000.0, a.observed);
         assertEquals(0, a.lostEventsInWindow);
         assertEquals("PID 100 (/usr/bin/worker) forked 2000 times in 1 s (threshold 50), container abababababab,"
-                + " parent 1, host web-1", a.summary);
+                + " parent 1, host web-1; same incident: sustained_fork_rate on PID 100", a.summary,
+                "each other detector named once, the headline's own later windows not at all");
+        assertEquals(List.of(ForkStorm.NAME, "sustained_fork_rate"), a.findings.stream().map(f -> f.detector).toList());
     }
 
     @Test
@@ -131,7 +136,8 @@ class DetectorsPipelineTest {
         ev.add(sim.fdBurst(100, 500, 700, "/usr/bin/find", 2600));
         ev.add(sim.fdBurst(500, 900, 700, "/usr/bin/find", 2600)); // 5200 in one window
         ev.add(sim.connectBurst(1000, 1900, 800, "/usr/bin/curl", 150, "10.0.0.5"));
-        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
+        // fd_burst is off by default (its hook costs every open on the host); a user turns it on
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.parse("fd_burst:\n  enabled: true\n", "test"), batches(ev));
         assertEquals(2, alerts.size(), alerts.toString());
         assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(FdBurst.NAME) && a.observed == 5200));
         assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(ConnectionBurst.NAME)
@@ -177,5 +183,99 @@ class DetectorsPipelineTest {
         }
         List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
+    }
+
+    @Test
+    void aForkBombSpreadOverItsTreeIsOneAlertAboutTheSession() throws Exception {
+        // 3 s of a bomb: its session forks 3x the threshold a second, no process more than twice.
+        int perSecond = (int) (3 * Detectors.defaultRules().get(ForkBomb.NAME).threshold());
+        List<Event> ev = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            for (int q = 0; q < 4; q++) { // the kernel sends the session's count every 250 ms
+                double from = s * 1000 + q * 250;
+                ev.add(sim.groupForkBurst(from, from + 249, 90_000 + s * 10 + q, 90_000 + s * 10 + q - 1, "/usr/bin/bash",
+                        4242, perSecond / 4));
+            }
+        }
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
+        assertEquals(1, alerts.size(), alerts.toString());
+        AlertRecord a = alerts.get(0);
+        assertEquals(ForkBomb.NAME, a.detector);
+        assertEquals("4242", a.attributes.get("session"));
+        assertEquals("/usr/bin/bash", a.exe);
+        assertTrue(a.why != null && a.why.contains("fork bomb"), a.why);
+    }
+
+    @Test
+    void oneProcessStormingIsAForkStormEvenThoughItsSessionCountsTheSameForks() throws Exception {
+        int perSecond = (int) (2 * Detectors.defaultRules().get(ForkBomb.NAME).threshold());
+        List<Event> ev = new ArrayList<>();
+        for (int s = 0; s < 2; s++) { // the kernel counts the same forks per process and per session
+            ev.add(sim.forkBurst(s * 1000, s * 1000 + 999, 100, WORKER, perSecond));
+            ev.add(sim.groupForkBurst(s * 1000, s * 1000 + 999, 100, 1, WORKER, 4242, perSecond));
+        }
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(ForkStorm.NAME, alerts.get(0).detector, "about the process, the session's count listed");
+        assertTrue(alerts.get(0).findings.stream().anyMatch(f -> f.detector.equals(ForkBomb.NAME)), alerts.get(0).summary);
+    }
+
+    @Test
+    void aCrashLoopIsCaughtFromSinglesAndKernelCountsAlike() throws Exception {
+        int failures = Detectors.defaultRules().get(CrashLoop.NAME).count("failures");
+        List<Event> ev = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ev.add(sim.childCrash(i * 50, 95_000 + i, 300, "/usr/sbin/supervisor", 5, 11));
+        }
+        ev.add(sim.failedChildrenBurst(500, 3_000, 95_100, 300, "/usr/sbin/supervisor", failures - 8));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
+        assertEquals(List.of(CrashLoop.NAME), alerts.stream().map(a -> a.detector).toList(), alerts.toString());
+        assertEquals(300, alerts.get(0).pid, "about the parent that keeps respawning");
+        assertEquals((double) failures, alerts.get(0).observed);
+    }
+
+    @Test
+    void anExitOutOfDescriptorsIsFdExhaustionAndABusyButHealthyOneIsNot() throws Exception {
+        List<Event> ev = new ArrayList<>();
+        ev.add(sim.exitHolding(100, 600, "/usr/bin/python3.11", 1024, 1024));
+        ev.add(sim.exitHolding(200, 601, "/usr/sbin/nginx", 700, 1024));     // busy, not exhausted
+        ev.add(sim.exitHolding(300, 602, "/usr/bin/leaky", 200, 200));       // a limit too small to judge
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(FdExhaustion.NAME, alerts.get(0).detector);
+        assertEquals(600, alerts.get(0).pid);
+        assertEquals("1024", alerts.get(0).attributes.get("open_fds"));
+    }
+
+    @Test
+    void aStormOnAWorkerAndAFloodOnItsParentAreOneAlertListingBoth() throws Exception {
+        // stress-ng --clone: the worker (pid 101, child of 100) forks a storm; its parent 100
+        // loses short-lived children (other workers) at the same time.
+        double storm = 4 * Detectors.defaultRules().get(ForkStorm.NAME).threshold();
+        int children = Detectors.defaultRules().get(ShortLivedFlood.NAME).count("children");
+        List<Event> ev = new ArrayList<>();
+        for (int i = 0; i < (int) storm; i++) {
+            ev.add(sim.fork(i * 1000.0 / storm, 101, "/usr/bin/stress-ng", 96_000 + i));
+        }
+        for (int i = 0; i < children * 2; i++) {
+            ev.add(sim.childExit(i * 1000.0 / (children * 2), 97_000 + i, 100, "/usr/bin/stress-ng", 2));
+        }
+        ev.sort((a, b) -> Long.compare(a.getTimeNs(), b.getTimeNs()));
+        List<EventBatch> in = batches(ev);
+        // the storm's process descends from the flood's parent: make the worker a child of 100
+        for (EventBatch b : in) {
+            for (var c : b.getProcesses()) {
+                if (c.getPid() == 101) {
+                    c.setPpid(100);
+                    c.getParent().setPid(100);
+                    c.getParent().setStartBootNs(SyntheticEvents.startOf(100));
+                }
+            }
+        }
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), in);
+        assertEquals(1, alerts.size(), "one incident: " + alerts);
+        assertEquals(ForkStorm.NAME, alerts.get(0).detector);
+        assertTrue(alerts.get(0).findings.stream().anyMatch(f -> f.detector.equals(ShortLivedFlood.NAME) && f.pid == 100),
+                alerts.get(0).findings.stream().map(f -> f.detector + "/" + f.pid).toList().toString());
     }
 }

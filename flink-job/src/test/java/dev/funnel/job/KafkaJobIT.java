@@ -155,14 +155,14 @@ class KafkaJobIT {
         FunnelJob.build(env1, JobOptions.of(options(kafka, "it2", false)));
         JobClient run1 = env1.executeAsync("it2-run1");
         long deadline = System.currentTimeMillis() + 90_000;
-        while (Topics.alerts(kafka.bootstrapServers(), registry, "it2.alerts", 500).size() < 2
+        while (storms(kafka, registry, 500).size() < 2
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(500);
         }
         Thread.sleep(1500); // let another checkpoint complete behind the committed alerts
         run1.cancel().get();
         Path restoreFrom = latestCheckpoint(checkpoints).orElseThrow(() -> new AssertionError("no retained checkpoint"));
-        int committedBefore = Topics.alerts(kafka.bootstrapServers(), registry, "it2.alerts", 1000).size();
+        int committedBefore = storms(kafka, registry, 1000).size();
 
         // Run 2: the rest arrives; a new job restores the retained checkpoint. Restored Kafka splits
         // keep the unbounded end of run 1, so run 2 is unbounded too: wait for the alerts to settle.
@@ -176,18 +176,27 @@ class KafkaJobIT {
         FunnelJob.build(env2, JobOptions.of(options(kafka, "it2", false)));
         JobClient run2 = env2.executeAsync("it2-run2");
         deadline = System.currentTimeMillis() + 90_000;
-        while (Topics.alerts(kafka.bootstrapServers(), registry, "it2.alerts", 500).size() < 6
+        while (storms(kafka, registry, 500).size() < 6
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(500);
         }
         Thread.sleep(3000); // a duplicate would be committed by the next checkpoints
-        List<Alert> alerts = Topics.alerts(kafka.bootstrapServers(), registry, "it2.alerts", 3000);
+        List<Alert> alerts = storms(kafka, registry, 3000);
         run2.cancel().get();
         List<Integer> pids = alerts.stream().map(Alert::getPid).sorted().toList();
         System.out.printf("restore: %d alerts committed before the restart, %d after, pids %s (from %s)%n",
                 committedBefore, alerts.size(), pids, restoreFrom.getFileName());
         assertEquals(List.of(1000, 1001, 1002, 1003, 1004, 1005), pids, "each incident exactly once");
         assertTrue(committedBefore >= 2 && committedBefore < 6, "the restart really was mid-stream");
+    }
+
+    /**
+     * it2's fork_storm alerts. The test's producer goes quiet between and after its sends, and
+     * the job rightly says so (collector_gaps: lost_visibility "silence", PID 0): not counted here.
+     */
+    static List<Alert> storms(EmbeddedKafka kafka, String registry, long quietMs) throws Exception {
+        return Topics.alerts(kafka.bootstrapServers(), registry, "it2.alerts", quietMs).stream()
+                .filter(a -> a.getDetector().equals("fork_storm")).toList();
     }
 
     static Optional<Path> latestCheckpoint(Path root) throws IOException {

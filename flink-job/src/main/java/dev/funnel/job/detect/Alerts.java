@@ -31,6 +31,7 @@ public final class Alerts {
         if (aboutParent) {
             a.pid = e.ppid;
             a.processStartNs = e.parentStartNs;
+            a.startBootNs = e.parentStartNs;
             a.comm = e.parentComm;
             a.exe = e.parentExe;
             a.cmdline = e.parentCmdline;
@@ -38,6 +39,8 @@ public final class Alerts {
         } else {
             a.pid = e.pid;
             a.processStartNs = e.startTimeNs;
+            a.startBootNs = e.startNs;
+            a.parentStartNs = e.parentStartNs;
             a.comm = e.comm;
             a.exe = e.exe;
             a.cmdline = e.cmdline;
@@ -79,6 +82,16 @@ public final class Alerts {
             sb.append(" (").append(a.lostEventsInWindow).append(" events lost in this window: the count may be low)");
         }
         return sb.toString();
+    }
+
+    /**
+     * Why a count over a threshold is abnormal, in words: how far over it is, and the benign peak
+     * the threshold was set above (the rule's benign_peak, measured with bench/detection.sh --measure).
+     */
+    public static String overPeak(Rule rule, double observed, double threshold, String unit, String what) {
+        double peak = rule.number("benign_peak");
+        return what + ": " + num(observed) + " " + unit + ", " + num(observed / Math.max(threshold, 1)) + "x the threshold of "
+                + num(threshold) + "; the busiest benign workload measured reached " + num(peak);
     }
 
     public static String seconds(long ms) {

@@ -18,7 +18,8 @@ public final class ConnectionBurst implements Detector {
 
     @Override
     public RuleSection rules() {
-        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"));
+        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"),
+                RuleKey.number("benign_peak"));
     }
 
     @Override
@@ -45,6 +46,7 @@ public final class ConnectionBurst implements Detector {
                     a.summary = Alerts.who(a) + " made " + s.count + " TCP connects to " + s.sample.destination
                             + " (last port " + s.sample.destinationPort + ") in " + Alerts.seconds(r.windowMs())
                             + " (threshold " + Alerts.num(threshold) + ")" + Alerts.context(a);
+                    a.why = Alerts.overPeak(r, s.count, threshold, "connects", "one process connecting to one address");
                     return a;
                 }).returns(AlertRecord.class).name(NAME).uid(NAME);
     }

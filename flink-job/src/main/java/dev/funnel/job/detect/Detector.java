@@ -32,6 +32,15 @@ public interface Detector extends Serializable {
         return rule.windowMs();
     }
 
+    /**
+     * Whether its findings go through the incident grouper (the default). A detector whose
+     * findings are incidents on their own, and must go out even while event time stands still
+     * (collector_gaps: a silent host stops event time), says false.
+     */
+    default boolean grouped() {
+        return true;
+    }
+
     /** Checks what one section cannot check alone (e.g. its window against another's). */
     default void validate(Rules rules) throws RulesException {}
 

@@ -1,10 +1,11 @@
 package dev.funnel.job.detect;
 
-import dev.funnel.job.detect.incident.AlertDeduplicator;
+import dev.funnel.job.detect.incident.IncidentGrouper;
 import dev.funnel.job.detect.window.LateEvents;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.BatchInfo;
 import dev.funnel.job.model.EventRecord;
+import dev.funnel.job.rules.RuleKey;
 import dev.funnel.job.rules.RuleSection;
 import dev.funnel.job.rules.Rules;
 import dev.funnel.job.rules.RulesException;
@@ -19,13 +20,22 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The detectors the job runs, and how their output becomes alerts: every enabled detector
- * builds its part of the graph from the shared inputs, and their candidate alerts meet in one
- * deduplicator that lets one alert per incident through.
+ * builds its part of the graph from the shared inputs, and their findings meet in one
+ * incident grouper per host that lets one alert per incident (process tree) through.
  */
 public final class Detectors {
     /** Every detector, in the order their sections appear in default-rules.yaml. */
-    public static final List<Detector> ALL = List.of(new ForkStorm(), new SustainedForkRate(), new ShortLivedFlood(),
-            new SlowRequests(), new FdBurst(), new ConnectionBurst(), new LostVisibility());
+    public static final List<Detector> ALL = List.of(new ForkStorm(), new ForkBomb(), new SustainedForkRate(),
+            new ShortLivedFlood(), new CrashLoop(), new SlowRequests(), new FdExhaustion(), new FdBurst(),
+            new ConnectionBurst(), new LostVisibility(), new CollectorGaps());
+
+    /**
+     * The job's own section: whether findings are grouped into incidents (one alert each).
+     * Off, every finding is its own alert: what one wants only to measure a host's benign
+     * peaks with every threshold at its floor (bench/detection.sh --measure).
+     */
+    public static final String INCIDENTS = "incidents";
+    private static final RuleSection INCIDENTS_SECTION = new RuleSection(INCIDENTS, List.of(RuleKey.bool("enabled")));
 
     private Detectors() {}
 
@@ -34,7 +44,9 @@ public final class Detectors {
 
     /** The rules sections the detectors declare. */
     public static List<RuleSection> sections() {
-        return ALL.stream().map(Detector::rules).toList();
+        List<RuleSection> s = new ArrayList<>(ALL.stream().map(Detector::rules).toList());
+        s.add(INCIDENTS_SECTION);
+        return s;
     }
 
     /** The built-in rules (default-rules.yaml), checked. */
@@ -66,17 +78,23 @@ public final class Detectors {
     public static Result build(DataStream<EventRecord> events, DataStream<BatchInfo> batches, Rules rules) {
         DetectorInputs in = new DetectorInputs(events, batches, rules);
         List<DataStream<AlertRecord>> candidates = new ArrayList<>();
+        List<DataStream<AlertRecord>> ungrouped = new ArrayList<>();
         for (Detector d : ALL) {
             if (rules.enabled(d.name())) {
-                candidates.add(d.build(in, rules.get(d.name())));
+                (d.grouped() ? candidates : ungrouped).add(d.build(in, rules.get(d.name())));
             }
         }
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty() && ungrouped.isEmpty()) {
             throw new RulesException("rules: every detector is disabled");
         }
-        DataStream<AlertRecord> alerts = union(candidates)
-                .keyBy(AlertDeduplicator::key, Types.STRING)
-                .process(new AlertDeduplicator(holdMs(rules))).name("one alert per incident").uid("dedup");
+        List<DataStream<AlertRecord>> out = new ArrayList<>(ungrouped);
+        if (!candidates.isEmpty() && !rules.enabled(INCIDENTS)) {
+            out.addAll(candidates);
+        } else if (!candidates.isEmpty()) {
+            out.add(union(candidates).keyBy(IncidentGrouper::key, Types.STRING)
+                    .process(new IncidentGrouper(holdMs(rules))).name("one alert per incident").uid("incidents"));
+        }
+        DataStream<AlertRecord> alerts = union(out);
         List<DataStream<EventRecord>> late = in.late();
         DataStream<EventRecord> lateEvents = late.isEmpty() ? null
                 : union(late).process(new LateEvents()).name("late events (counted)").uid("late-events");

@@ -18,7 +18,8 @@ public final class FdBurst implements Detector {
 
     @Override
     public RuleSection rules() {
-        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"));
+        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"),
+                RuleKey.number("benign_peak"));
     }
 
     @Override
@@ -42,6 +43,7 @@ public final class FdBurst implements Detector {
                     AlertRecord a = Alerts.of(this, r, s, false, s.count, threshold, "opens");
                     a.summary = Alerts.who(a) + " opened " + s.count + " files in " + Alerts.seconds(r.windowMs())
                             + " (threshold " + Alerts.num(threshold) + ")" + Alerts.context(a);
+                    a.why = Alerts.overPeak(r, s.count, threshold, "opens", "one process opening files this fast");
                     return a;
                 }).returns(AlertRecord.class).name(NAME).uid(NAME);
     }

@@ -13,7 +13,8 @@ public final class ForkStorm implements Detector {
 
     @Override
     public RuleSection rules() {
-        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"));
+        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"),
+                RuleKey.number("benign_peak"));
     }
 
     @Override
@@ -35,6 +36,8 @@ public final class ForkStorm implements Detector {
                     AlertRecord a = Alerts.of(this, r, s, false, s.count, threshold, "forks");
                     a.summary = Alerts.who(a) + " forked " + s.count + " times in " + Alerts.seconds(windowMs)
                             + " (threshold " + Alerts.num(threshold) + ")" + Alerts.context(a);
+                    a.why = Alerts.overPeak(r, s.count, threshold, "forks in " + Alerts.seconds(windowMs),
+                            "one process forking this fast");
                     return a;
                 }).returns(AlertRecord.class).name(NAME).uid(NAME);
     }

@@ -138,6 +138,7 @@ public final class LostVisibility implements Detector {
                 + " (kernel ring " + s.kernel + ", collector backlog " + s.backlog + ", Kafka " + s.kafka
                 + (s.missingBatches() > 0 ? ", " + s.missingBatches() + " batches missing" : "")
                 + "): detections on this host may be incomplete";
+        a.why = "the collector did not see everything on this host in this window: an incident here may have been missed";
         return a;
     }
 }

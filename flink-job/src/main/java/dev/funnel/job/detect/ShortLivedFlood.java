@@ -39,7 +39,7 @@ public final class ShortLivedFlood implements Detector {
     @Override
     public RuleSection rules() {
         return RuleSection.detector(NAME, RuleKey.count("children"), RuleKey.window("within"),
-                RuleKey.window("max_lifetime"));
+                RuleKey.window("max_lifetime"), RuleKey.number("benign_peak"));
     }
 
     @Override
@@ -124,6 +124,8 @@ public final class ShortLivedFlood implements Detector {
                     + Alerts.seconds(rule.durationMs("max_lifetime")) + ") in "
                     + Alerts.seconds(s.windowEndMs - s.windowStartMs) + " (threshold " + children + " within "
                     + Alerts.seconds(rule.durationMs("within")) + ")" + Alerts.context(a);
+            a.why = Alerts.overPeak(rule, s.count, children, "short-lived children in "
+                    + Alerts.seconds(rule.durationMs("within")), "a parent spawning and losing children this fast");
             out.collect(a);
         }
     }

@@ -53,6 +53,8 @@ public final class SlowRequests implements Detector {
                     a.summary = Alerts.who(a) + " answered " + s.count + " requests slower than "
                             + Alerts.seconds(latencyMs) + " in " + Alerts.seconds(r.windowMs()) + ", worst "
                             + worstMs + " ms, on port " + s.sample.localPort + Alerts.context(a);
+                    a.why = "a server answering requests slower than " + Alerts.seconds(latencyMs) + " again and again ("
+                            + s.count + " in " + Alerts.seconds(r.windowMs()) + ", the rule asks for " + minCount + ")";
                     return a;
                 }).returns(AlertRecord.class).name(NAME).uid(NAME);
     }

@@ -21,7 +21,8 @@ public final class SustainedForkRate implements Detector {
 
     @Override
     public RuleSection rules() {
-        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"), RuleKey.window("slide"));
+        return RuleSection.detector(NAME, RuleKey.number("threshold"), RuleKey.window("window"), RuleKey.window("slide"),
+                RuleKey.number("benign_peak"));
     }
 
     @Override
@@ -63,6 +64,8 @@ public final class SustainedForkRate implements Detector {
                     a.summary = Alerts.who(a) + " forked " + Alerts.num(rate) + " times per second over "
                             + Alerts.seconds(windowMs) + " (threshold " + Alerts.num(threshold) + "/s)"
                             + Alerts.context(a);
+                    a.why = Alerts.overPeak(r, rate, threshold, "forks/s", "a fork rate kept up for "
+                            + Alerts.seconds(windowMs));
                     return a;
                 }).returns(AlertRecord.class).name(NAME).uid(NAME);
     }

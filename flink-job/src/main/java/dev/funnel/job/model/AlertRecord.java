@@ -1,11 +1,14 @@
 package dev.funnel.job.model;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * An alert inside the job (the POJO twin of the Avro Alert, converted at the sink). Detectors
- * emit candidates; the deduplicator lets one per incident through.
+ * emit candidates (findings); the incident grouper joins the findings about one process tree
+ * and lets one alert per incident through, the findings listed in it.
  */
 public class AlertRecord {
     public String alertId;
@@ -26,6 +29,10 @@ public class AlertRecord {
     public String exe;
     public String cmdline;
     public int ppid;
+    /** The parent's start (boot clock ns): with ppid, the parent's identity (0: unknown). */
+    public long parentStartNs;
+    /** The process's own start on the boot clock: with pid, its identity across PID reuse. */
+    public long startBootNs;
     public int uid;
     public String cgroupPath;
     public String containerId;
@@ -37,6 +44,12 @@ public class AlertRecord {
     public long lostEventsInWindow;
     public long firstEventNs;
     public Map<String, String> attributes = new HashMap<>();
+    /** Why this is abnormal, in words. */
+    public String why;
+    /** Other identities this finding is about, beyond its process and parent (e.g. a cgroup session). */
+    public List<String> relatedKeys = new ArrayList<>();
+    /** Set by the incident grouper on the alert it lets through: every finding, the headline's first. */
+    public List<Finding> findings = new ArrayList<>();
 
     public AlertRecord() {}
 

@@ -2,11 +2,14 @@ package dev.funnel.job.sink;
 
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.schema.Alert;
+import dev.funnel.schema.Finding;
 import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.Topics;
 import dev.funnel.schema.wire.WireEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,8 +44,14 @@ public final class AlertSerialization implements KafkaRecordSerializationSchema<
     }
 
     public static Alert toAvro(AlertRecord a) {
+        List<Finding> findings = new ArrayList<>();
+        for (dev.funnel.job.model.Finding f : a.findings) {
+            findings.add(new Finding(f.detector, f.summary, f.pid, f.observed, f.threshold, f.unit, f.windowStartNs,
+                    f.windowEndNs));
+        }
         return new Alert(a.alertId, a.detector, a.summary, a.host, a.bootId, a.pid, a.processStartNs, a.comm, a.exe,
                 a.cmdline, a.ppid, a.uid, a.cgroupPath, a.containerId, a.observed, a.threshold, a.unit,
-                a.windowStartNs, a.windowEndNs, a.lostEventsInWindow, a.firstEventNs, new HashMap<>(a.attributes));
+                a.windowStartNs, a.windowEndNs, a.lostEventsInWindow, a.firstEventNs, new HashMap<>(a.attributes), a.why,
+                findings);
     }
 }

@@ -1,6 +1,5 @@
-package dev.funnel.demo;
+package dev.funnel.alerts;
 
-import dev.funnel.alerts.AlertWatch;
 import dev.funnel.schema.wire.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -20,12 +19,12 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * When has the job said all it will say about a moment? Instead of sleeping a guessed time,
- * an end-to-end test waits for the facts: the deduplicator's event-time clock (its watermark,
+ * an end-to-end test or a benchmark waits for the facts: the deduplicator's event-time clock (its watermark,
  * read from the Flink REST API) has passed the moment plus every window and hold, a checkpoint
  * completed after that (alerts are committed per checkpoint), and the alert consumer has read
  * up to the committed end of the alerts topic.
  */
-final class JobProgress {
+public final class JobProgress {
     private static final Pattern VERTEX = Pattern.compile("\\{\"id\":\"([0-9a-f]{32})\"[^{}]*?\"name\":\"([^\"]*)\"");
     private static final Pattern WATERMARK = Pattern.compile("\"value\":\"(-?\\d+)\"");
     /** latest.completed.id of /jobs/:id/checkpoints (the object's fields come in no fixed order). */
@@ -36,14 +35,14 @@ final class JobProgress {
     private final String jobId;
     private final String bootstrap;
 
-    JobProgress(String webUrl, String jobId, String bootstrap) {
+    public JobProgress(String webUrl, String jobId, String bootstrap) {
         this.rest = webUrl;
         this.jobId = jobId;
         this.bootstrap = bootstrap;
     }
 
     /** Waits until the job's event time (the deduplicator's watermark) has passed eventTimeMs. */
-    void awaitEventTime(long eventTimeMs, long timeoutMs) throws Exception {
+    public void awaitEventTime(long eventTimeMs, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         String dedup = vertex("one alert per incident");
         while (watermark(dedup) < eventTimeMs) {
@@ -55,7 +54,7 @@ final class JobProgress {
      * Waits until every alert about events up to eventTimeMs, with windows up to windowMs long,
      * is readable and has been read by watch; fails after timeoutMs.
      */
-    void awaitAlertsUpTo(long eventTimeMs, long windowMs, AlertWatch watch, long timeoutMs) throws Exception {
+    public void awaitAlertsUpTo(long eventTimeMs, long windowMs, AlertWatch watch, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         awaitEventTime(eventTimeMs + windowMs, timeoutMs);
         long checkpoint = lastCompletedCheckpoint();

@@ -1,0 +1,156 @@
+package dev.funnel.job.detect;
+
+import dev.funnel.job.model.AlertRecord;
+import dev.funnel.job.model.BatchInfo;
+import dev.funnel.job.rules.Rule;
+import dev.funnel.job.rules.RuleKey;
+import dev.funnel.job.rules.RuleSection;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * collector_gaps: the times a host's collector could not see, raised as lost_visibility alerts
+ * with the span, once per gap. Each collector run numbers its batches from 0 with no gaps, and
+ * sends a heartbeat at least every 500 ms, so the job can tell:
+ * <ul>
+ *   <li>a restart: a new run (a crash, a kill -9, a new version): blind from the old run's last
+ *       batch to the new run's start, and what the old one still held in memory is lost;
+ *   <li>a sequence gap within a run: batches that never arrived;
+ *   <li>silence: no batch at all for `silence` of processing time (a collector that died and
+ *       stays dead, a host that is down or cut off); an event-time timer could not fire,
+ *       because a silent host also stops moving event time.
+ * </ul>
+ * Keyed by host. State: the host's last run, seq and batch time, and whether a silence was
+ * already reported (the restart or resumption that ends it is then the same gap).
+ */
+public final class CollectorGaps implements Detector {
+    public static final String NAME = "collector_gaps";
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public RuleSection rules() {
+        return RuleSection.detector(NAME, RuleKey.window("silence"));
+    }
+
+    @Override
+    public String family() {
+        return LostVisibility.NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 1;
+    }
+
+    @Override
+    public long windowMs(Rule rule) {
+        return 1;
+    }
+
+    /** One alert per gap already, and a silent host stops event time: past the grouper. */
+    @Override
+    public boolean grouped() {
+        return false;
+    }
+
+    @Override
+    public DataStream<AlertRecord> build(DetectorInputs in, Rule r) {
+        return in.batches().keyBy(b -> b.host, Types.STRING)
+                .process(new Tracker(r.durationMs("silence"), r.cooldownMs()), Types.POJO(AlertRecord.class))
+                .name("collector runs, sequences, silence").uid(NAME);
+    }
+
+    /** Per host: the last batch seen, and a processing-time timer for silence. */
+    public static final class Tracker extends KeyedProcessFunction<String, BatchInfo, AlertRecord> {
+        private final long silenceMs;
+        private final long cooldownMs;
+        private transient ValueState<BatchInfo> last;
+        private transient ValueState<Long> silenceTimer;
+        private transient ValueState<Boolean> silenceReported;
+
+        public Tracker(long silenceMs, long cooldownMs) {
+            this.silenceMs = silenceMs;
+            this.cooldownMs = cooldownMs;
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-batch", Types.POJO(BatchInfo.class)));
+            silenceTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("silence-timer", Types.LONG));
+            silenceReported = getRuntimeContext().getState(new ValueStateDescriptor<>("silence-reported", Types.BOOLEAN));
+        }
+
+        @Override
+        public void processElement(BatchInfo b, Context ctx, Collector<AlertRecord> out) throws Exception {
+            BatchInfo prev = last.value();
+            boolean reported = Boolean.TRUE.equals(silenceReported.value());
+            if (prev != null && b.run != prev.run && b.run > prev.run) {
+                if (!reported) {
+                    out.collect(gap(b.host, b.bootId, "restart", prev.createdNs, b.run, cooldownMs,
+                            "the collector restarted (run " + prev.run + " -> " + b.run + "): nothing seen from "
+                                    + "its last batch to the new run's start; what the old run still held was lost"));
+                }
+                reported = false;
+            } else if (prev != null && b.run == prev.run && b.seq > prev.seq + 1) {
+                out.collect(gap(b.host, b.bootId, "sequence", prev.createdNs, b.createdNs, cooldownMs,
+                        (b.seq - prev.seq - 1) + " batches of run " + b.run + " never arrived"));
+            }
+            if (prev == null || b.run > prev.run || (b.run == prev.run && b.seq > prev.seq)) {
+                last.update(b); // an old run's straggler never moves the state back
+            }
+            silenceReported.update(false);
+            Long timer = silenceTimer.value();
+            if (timer != null) {
+                ctx.timerService().deleteProcessingTimeTimer(timer);
+            }
+            long next = ctx.timerService().currentProcessingTime() + silenceMs;
+            ctx.timerService().registerProcessingTimeTimer(next);
+            silenceTimer.update(next);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertRecord> out) throws Exception {
+            BatchInfo prev = last.value();
+            silenceTimer.clear();
+            if (prev == null || Boolean.TRUE.equals(silenceReported.value())) {
+                return;
+            }
+            silenceReported.update(true);
+            long nowNs = timestamp * 1_000_000L;
+            out.collect(gap(prev.host, prev.bootId, "silence", prev.createdNs, nowNs, cooldownMs,
+                    "no batch, not even a heartbeat, for " + Alerts.seconds(silenceMs)
+                            + ": the collector is down or cut off, and this host is unwatched until it is back"));
+        }
+    }
+
+    /** A lost_visibility alert for one gap of one host, [fromNs, toNs] (wall-clock ns). */
+    static AlertRecord gap(String host, String bootId, String cause, long fromNs, long toNs, long cooldownMs,
+            String what) {
+        AlertRecord a = new AlertRecord();
+        a.detector = LostVisibility.NAME;
+        a.family = LostVisibility.NAME;
+        a.priority = 1;
+        a.host = host;
+        a.bootId = bootId;
+        a.subjectKey = host + "/gap/" + fromNs;
+        a.cooldownMs = cooldownMs;
+        a.windowStartNs = fromNs;
+        a.windowEndNs = Math.max(toNs, fromNs + 1_000_000L);
+        a.firstEventNs = fromNs;
+        double seconds = (toNs - fromNs) / 1e9;
+        a.observed = Math.max(0, seconds);
+        a.unit = "s unseen";
+        a.alertId = LostVisibility.NAME + "/" + host + "/" + cause + "/" + fromNs;
+        a.attributes.put("cause", cause);
+        a.attributes.put("unseen_from_ns", Long.toString(fromNs));
+        a.attributes.put("unseen_to_ns", Long.toString(toNs));
+        a.summary = "host " + host + " unseen for " + Alerts.num(seconds) + " s: " + what;
+        a.why = "nothing this host did in that time reached the job: an incident then would raise no alert";
+        return a;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.funnel.job.detect.incident;
+
+import dev.funnel.job.model.AlertRecord;
+import dev.funnel.job.model.Finding;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * One alert per incident, keyed by host. A finding (a detector's candidate alert) joins an
+ * open incident when it is about the same process tree: it shares a node with it, where a
+ * finding's nodes are its process, that process's parent (unless init or a kernel thread) and
+ * any related key it names (a cgroup session). So a fork storm on a worker and a flood of
+ * short-lived children on its parent, or a fork bomb's tree-wide count and a storm by one of
+ * its processes, are one incident; unrelated processes stay apart.
+ *
+ * <p>Timing: an incident is due when its first finding's window has closed (watermark past
+ * its end), or, for a finding below the top priority, its family's hold later: a better
+ * finding about the same events may still be coming (a CEP match ends at its last event, a
+ * fork storm's window at the next full second). When due, the alert is the highest-priority
+ * finding with every finding so far listed. Findings that join afterwards extend the incident
+ * (counted as suppressed): a storm that goes on stays one incident until it has been quiet
+ * for its findings' cooldown, then every piece of state for it is dropped.
+ *
+ * <p>State per host: the open incidents. Metrics: alertsOut, suppressed.
+ */
+public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRecord, AlertRecord> {
+    /**
+     * Which finding heads an incident: the top priority, then the earliest window, then the one
+     * about a single process rather than a group (one process storming is also a storm of its
+     * session: fork_storm says more than fork_bomb there, and their windows end together).
+     */
+    private static final Comparator<AlertRecord> HEADLINE = Comparator.<AlertRecord>comparingInt(a -> a.priority)
+            .thenComparingLong(a -> a.windowEndNs).thenComparingLong(a -> a.windowStartNs)
+            .thenComparingInt(a -> a.relatedKeys.size());
+
+    private final Map<String, Long> holdMsByFamily;
+    private transient ListState<Incident> incidents;
+    private transient Counter alertsOut;
+    private transient Counter suppressed;
+
+    /** An open incident: its findings, the nodes they are about, when it is due and when it ends. */
+    public static class Incident {
+        public List<String> nodes = new ArrayList<>();
+        public List<AlertRecord> findings = new ArrayList<>();
+        public long dueMs;
+        public long quietEndMs;
+        public boolean emitted;
+
+        public Incident() {}
+    }
+
+    /** holdMsByFamily: how much longer than their window a family's findings below priority 1 wait. */
+    public IncidentGrouper(Map<String, Long> holdMsByFamily) {
+        this.holdMsByFamily = new HashMap<>(holdMsByFamily);
+    }
+
+    public static String key(AlertRecord a) {
+        return a.host;
+    }
+
+    /** The identities a finding is about: its process, its parent (but never init), related keys. */
+    static List<String> nodes(AlertRecord a) {
+        List<String> n = new ArrayList<>();
+        if (a.pid > 0) {
+            n.add(a.pid + "@" + a.startBootNs);
+        } else {
+            n.add("host:" + a.subjectKey);
+        }
+        if (a.ppid > 2 && a.parentStartNs > 0) {
+            n.add(a.ppid + "@" + a.parentStartNs);
+        }
+        n.addAll(a.relatedKeys);
+        return n;
+    }
+
+    private long dueMs(AlertRecord a) {
+        return a.windowEndNs / 1_000_000L - 1 + (a.priority > 1 ? holdMsByFamily.getOrDefault(a.family, 0L) : 0);
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        incidents = getRuntimeContext().getListState(new ListStateDescriptor<>("incidents", Types.POJO(Incident.class)));
+        alertsOut = getRuntimeContext().getMetricGroup().counter("alertsOut");
+        suppressed = getRuntimeContext().getMetricGroup().counter("suppressed");
+    }
+
+    @Override
+    public void processElement(AlertRecord f, Context ctx, Collector<AlertRecord> out) throws Exception {
+        List<Incident> open = new ArrayList<>();
+        incidents.get().forEach(open::add);
+        List<String> nodes = nodes(f);
+        long quiet = f.windowEndNs / 1_000_000L + f.cooldownMs;
+        Incident joined = null;
+        for (Incident i : open) {
+            if (i.nodes.stream().anyMatch(nodes::contains)) {
+                joined = i;
+                break;
+            }
+        }
+        if (joined == null) {
+            joined = new Incident();
+            joined.dueMs = dueMs(f);
+            open.add(joined);
+        } else if (joined.emitted) {
+            suppressed.inc(); // the same incident, still going: its alert is out
+        } else {
+            joined.dueMs = Math.min(joined.dueMs, dueMs(f));
+        }
+        joined.findings.add(f);
+        for (String n : nodes) {
+            if (!joined.nodes.contains(n)) {
+                joined.nodes.add(n);
+            }
+        }
+        joined.quietEndMs = Math.max(joined.quietEndMs, quiet);
+        incidents.update(open);
+        if (!joined.emitted) {
+            ctx.timerService().registerEventTimeTimer(joined.dueMs);
+        }
+        ctx.timerService().registerEventTimeTimer(joined.quietEndMs);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertRecord> out) throws Exception {
+        List<Incident> keep = new ArrayList<>();
+        for (Incident i : incidents.get()) {
+            if (!i.emitted && i.dueMs <= timestamp) {
+                out.collect(alert(i));
+                alertsOut.inc();
+                i.emitted = true;
+                i.findings = new ArrayList<>(List.of(i.findings.get(0))); // the rest are in the alert
+            }
+            if (!(i.emitted && i.quietEndMs <= timestamp)) {
+                keep.add(i);
+            }
+        }
+        if (keep.isEmpty()) {
+            incidents.clear();
+        } else {
+            incidents.update(keep);
+        }
+    }
+
+    /**
+     * The headline finding, then one finding per other (detector, process) in the incident,
+     * the earliest of each (a storm's later windows add nothing the headline does not say),
+     * and the others named in the summary.
+     */
+    static AlertRecord alert(Incident i) {
+        List<AlertRecord> all = new ArrayList<>(i.findings);
+        all.sort(HEADLINE);
+        AlertRecord head = all.get(0);
+        head.findings = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (AlertRecord f : all) {
+            if (!seen.add(f.detector + "/" + f.pid)) {
+                continue;
+            }
+            head.findings.add(Finding.of(f));
+            if (f != head) {
+                others.add(f.detector + " on PID " + f.pid);
+            }
+        }
+        if (!others.isEmpty()) {
+            head.summary = head.summary + "; same incident: " + String.join(", ", others);
+        }
+        return head;
+    }
+}
