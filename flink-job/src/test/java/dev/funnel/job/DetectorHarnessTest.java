@@ -11,6 +11,8 @@ import dev.funnel.job.detect.ForkStorm;
 import dev.funnel.job.detect.ShortLivedFlood;
 import dev.funnel.job.detect.SustainedForkRate;
 import dev.funnel.job.detect.incident.IncidentGrouper;
+import dev.funnel.job.detect.ForkBomb;
+import dev.funnel.job.detect.CrashLoop;
 import dev.funnel.job.detect.window.LateEvents;
 import dev.funnel.job.detect.window.WindowStats;
 import dev.funnel.job.model.AlertRecord;
@@ -114,21 +116,21 @@ class DetectorHarnessTest {
         // sustained = rate -> map: the rate is one step up.
         var h = DetectorHarnessTest.<WindowStats, WindowStats>harnessAbove(
                 new SustainedForkRate().build(inputs(), rules.get(SustainedForkRate.NAME)), 1, s -> s.key);
-        // 30 forks a second for 12 s (over 20/s), one pane a second, in order as the pane operator emits them.
+        // 150 forks a second for 12 s (over 100/s), one pane a second, in order as the pane operator emits them.
         for (int s = 0; s < 12; s++) {
-            h.processElement(new StreamRecord<>(pane(s, 30), s * 1000L + 999));
+            h.processElement(new StreamRecord<>(pane(s, 150), s * 1000L + 999));
             h.processWatermark(s * 1000L + 999);
         }
         List<WindowStats> out = h.extractOutputValues();
         assertEquals(List.of(7_000L, 8_000L, 9_000L, 10_000L, 11_000L, 12_000L), out.stream().map(w -> w.windowEndMs).toList(),
-                "a 10 s window passes 20/s once it holds 7 seconds of 30 (210 forks), as a sliding window operator would");
-        assertEquals(210, out.get(0).count);
+                "a 10 s window passes 100/s once it holds 7 seconds of 150 (1,050 forks), as a sliding window operator would");
+        assertEquals(1050, out.get(0).count);
         assertEquals(-3_000, out.get(0).windowStartMs);
-        assertEquals(300, out.get(3).count, "the full window [0, 10 s)");
+        assertEquals(1500, out.get(3).count, "the full window [0, 10 s)");
         assertEquals(1, h.numKeyedStateEntries(), "one process: its panes of the last window");
-        // A slower process (15/s) never fires, however long it goes on.
+        // A slower process (75/s) never fires, however long it goes on.
         for (int s = 20; s < 40; s++) {
-            h.processElement(new StreamRecord<>(pane(s, 15), s * 1000L + 999));
+            h.processElement(new StreamRecord<>(pane(s, 75), s * 1000L + 999));
         }
         assertEquals(6, h.extractOutputValues().size());
         // Quiet for a whole window after its last pane: state and timers are gone.
@@ -222,6 +224,35 @@ class DetectorHarnessTest {
         h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 30, 1, 0, 1_000), 999));
         h.processWatermark(1_000);
         assertEquals(List.of(20, 30), h.extractOutputValues().stream().map(a -> a.pid).sorted().toList());
+        h.close();
+    }
+
+    @Test
+    void aScopeJoinsFindingsOnlyWhileTheyTouchInTime() throws Exception {
+        var h = grouper(1_000);
+        // A fork bomb in its cgroup (the session's count, last forker 40) and, inside it, a bash
+        // whose children fail (crash_loop about 41, not a relative of 40): one incident.
+        AlertRecord bomb = candidate(ForkBomb.NAME, 1, 40, 39, 5_000, 6_000);
+        bomb.relatedKeys.add("session:/pod/4242");
+        bomb.cgroupPath = "/pod";
+        AlertRecord failing = candidate(CrashLoop.NAME, 1, 41, 38, 0, 10_000);
+        failing.cgroupPath = "/pod";
+        h.processElement(new StreamRecord<>(bomb, 5_999));
+        h.processElement(new StreamRecord<>(failing, 9_999));
+        h.processWatermark(10_000);
+        assertEquals(List.of(ForkBomb.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        assertEquals(2, h.extractOutputValues().get(0).findings.size(), "both findings listed");
+        // 20 s later another shell of the session starts a storm: same cgroup and session, a new incident.
+        AlertRecord again = candidate(ForkStorm.NAME, 1, 50, 49, 30_000, 31_000);
+        again.cgroupPath = "/pod";
+        h.processElement(new StreamRecord<>(again, 30_999));
+        AlertRecord bombAgain = candidate(ForkBomb.NAME, 1, 50, 49, 30_000, 31_000);
+        bombAgain.relatedKeys.add("session:/pod/4242");
+        bombAgain.cgroupPath = "/pod";
+        h.processElement(new StreamRecord<>(bombAgain, 30_999));
+        h.processWatermark(31_000);
+        assertEquals(List.of(ForkBomb.NAME, ForkStorm.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList(),
+                "a second alert, headed by the storm of the one process");
         h.close();
     }
 

@@ -39,7 +39,7 @@ class DetectorRulesTest {
     @Test
     void theBuiltInDefaultsAreTheDocumentedThresholds() {
         Rules r = Detectors.defaultRules();
-        assertEquals(50, r.get(ForkStorm.NAME).threshold());
+        assertEquals(200, r.get(ForkStorm.NAME).threshold());
         assertEquals(1000, r.get(ForkStorm.NAME).windowMs());
         assertEquals(10_000, r.get(SustainedForkRate.NAME).windowMs());
         assertEquals(1000, r.get(SustainedForkRate.NAME).durationMs("slide"));

@@ -53,7 +53,7 @@ class DetectorsPipelineTest {
         assertEquals(100, a.pid);
         assertEquals(2000.0, a.observed);
         assertEquals(0, a.lostEventsInWindow);
-        assertEquals("PID 100 (/usr/bin/worker) forked 2000 times in 1 s (threshold 50), container abababababab,"
+        assertEquals("PID 100 (/usr/bin/worker) forked 2000 times in 1 s (threshold 200), container abababababab,"
                 + " parent 1, host web-1; same incident: sustained_fork_rate on PID 100", a.summary,
                 "each other detector named once, the headline's own later windows not at all");
         assertEquals(List.of(ForkStorm.NAME, "sustained_fork_rate"), a.findings.stream().map(f -> f.detector).toList());
@@ -86,7 +86,7 @@ class DetectorsPipelineTest {
         }
         ev.add(sim.slowRequest(3_000, 600, "/usr/bin/python3", 700, 8080)); // one slow request is not an incident
         ev.add(sim.slowRequest(9_000, 600, "/usr/bin/python3", 650, 8080));
-        ev.add(sim.fdBurst(10_000, 10_900, 700, "/usr/bin/mandb", 1900));   // under 5000
+        ev.add(sim.fdBurst(10_000, 10_900, 700, "/usr/bin/mandb", 1900));   // fd_burst is off by default
         // make -j2 as measured here: ~12 short-lived compilers a second (25 per 2 s).
         for (int i = 0; i < 40; i++) {
             ev.add(sim.childExit(20_000 + i * 80, 41_000 + i, 501, "/usr/bin/make", 150));
@@ -99,19 +99,20 @@ class DetectorsPipelineTest {
 
     @Test
     void shortLivedChildrenFloodFiresOnCountsIncludingKernelBursts() throws Exception {
+        int children = Detectors.defaultRules().get(ShortLivedFlood.NAME).count("children");
         List<Event> ev = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             ev.add(sim.childExit(i * 10, 50_000 + i, 200, "/bin/sh", 5));
         }
-        ev.add(sim.shortExitBurst(90, 400, 50_100, 200, "/bin/sh", 45)); // 8 + 45 >= 50
+        ev.add(sim.shortExitBurst(90, 400, 50_100, 200, "/bin/sh", children - 5)); // 8 singles + the burst: 3 over
         List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());
         AlertRecord a = alerts.get(0);
         assertEquals(ShortLivedFlood.NAME, a.detector);
         assertEquals(200, a.pid, "about the parent");
         assertEquals("/bin/sh", a.exe);
-        assertEquals(53.0, a.observed);
-        assertTrue(a.summary.startsWith("PID 200 (/bin/sh) spawned 53 short-lived children"), a.summary);
+        assertEquals(children + 3.0, a.observed);
+        assertTrue(a.summary.startsWith("PID 200 (/bin/sh) spawned " + (children + 3) + " short-lived children"), a.summary);
     }
 
     @Test
@@ -137,7 +138,8 @@ class DetectorsPipelineTest {
         ev.add(sim.fdBurst(500, 900, 700, "/usr/bin/find", 2600)); // 5200 in one window
         ev.add(sim.connectBurst(1000, 1900, 800, "/usr/bin/curl", 150, "10.0.0.5"));
         // fd_burst is off by default (its hook costs every open on the host); a user turns it on
-        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.parse("fd_burst:\n  enabled: true\n", "test"), batches(ev));
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.parse("fd_burst:\n  enabled: true\n  threshold: 5000\n", "test"),
+                batches(ev));
         assertEquals(2, alerts.size(), alerts.toString());
         assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(FdBurst.NAME) && a.observed == 5200));
         assertTrue(alerts.stream().anyMatch(a -> a.detector.equals(ConnectionBurst.NAME)
@@ -148,11 +150,11 @@ class DetectorsPipelineTest {
     void aLossyWindowRaisesItsOwnAlertAndStampsTheOthers() throws Exception {
         List<EventBatch> in = new ArrayList<>();
         List<Event> storm = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            storm.add(sim.fork(i * 5, 100, WORKER, 60_000 + i));
+        for (int i = 0; i < 400; i++) {
+            storm.add(sim.fork(i * 2, 100, WORKER, 60_000 + i));
         }
-        in.add(sim.batch(storm.subList(0, 50)));
-        in.add(sim.batch(storm.subList(50, 100), 700)); // the collector lost 700 events meanwhile
+        in.add(sim.batch(storm.subList(0, 200)));
+        in.add(sim.batch(storm.subList(200, 400), 700)); // the collector lost 700 events meanwhile
         List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), in);
         AlertRecord lost = alerts.stream().filter(a -> a.detector.equals(LostVisibility.NAME)).findFirst().orElseThrow();
         assertEquals(700, lost.lostEventsInWindow);
@@ -164,12 +166,20 @@ class DetectorsPipelineTest {
 
     @Test
     void aStormWhoseChildrenDieYoungIsOneIncidentNotThree() throws Exception {
+        // 500 forks/s for 6 s, every child exiting 1 ms later, in the shape the kernel sends
+        // them: 8 singles, then every 250 ms the counts of forks and of short-lived exits.
         List<Event> ev = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            double t = i * 2.0; // 500 forks/s for 6 s; every child exits 1 ms later
-            ev.add(sim.fork(t, 100, WORKER, 70_000 + i));
-            ev.add(sim.childExit(t + 1, 70_000 + i, 100, WORKER, 1));
+        for (int i = 0; i < 8; i++) {
+            ev.add(sim.fork(i * 2.0, 100, WORKER, 70_000 + i));
+            ev.add(sim.childExit(i * 2.0 + 1, 70_000 + i, 100, WORKER, 1));
         }
+        for (int q = 0; q < 24; q++) {
+            double from = Math.max(16, q * 250);
+            int n = q == 0 ? 125 - 8 : 125;
+            ev.add(sim.forkBurst(from, q * 250 + 249, 100, WORKER, n));
+            ev.add(sim.shortExitBurst(from + 1, q * 250 + 249.5, 71_000 + q, 100, WORKER, n));
+        }
+        ev.sort((a, b) -> Long.compare(a.getTimeNs(), b.getTimeNs()));
         List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), "fork storm, flood and sustained rate describe one incident: " + alerts);
         assertEquals(ForkStorm.NAME, alerts.get(0).detector, "the storm is the alert, the flood its symptom");
@@ -179,7 +189,7 @@ class DetectorsPipelineTest {
     void aStormLastingAMinuteIsStillOneIncident() throws Exception {
         List<Event> ev = new ArrayList<>();
         for (int s = 0; s < 90; s++) {
-            ev.add(sim.forkBurst(s * 1000, s * 1000 + 999, 100, WORKER, 100)); // 100/s for 90 s
+            ev.add(sim.forkBurst(s * 1000, s * 1000 + 999, 100, WORKER, 300)); // 300/s for 90 s
         }
         List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches(ev));
         assertEquals(1, alerts.size(), alerts.toString());

@@ -17,11 +17,14 @@ import org.apache.flink.util.Collector;
 
 /**
  * One alert per incident, keyed by host. A finding (a detector's candidate alert) joins an
- * open incident when it is about the same process tree: it shares a node with it, where a
- * finding's nodes are its process, that process's parent (unless init or a kernel thread) and
- * any related key it names (a cgroup session). So a fork storm on a worker and a flood of
- * short-lived children on its parent, or a fork bomb's tree-wide count and a storm by one of
- * its processes, are one incident; unrelated processes stay apart.
+ * open incident when it is about the same process tree: it shares a process node with it (its
+ * process, or that process's parent unless init or a kernel thread), or, while the incident is
+ * active, a scope (its cgroup, or a session a detector names). So a fork storm on a worker and
+ * a flood of short-lived children on its parent are one incident; so are a fork bomb's
+ * tree-wide count and the children failing inside it. A scope joins only findings of the
+ * incident's family whose windows touch its own (within {@link #SCOPE_GAP_MS}): everything on a host may share
+ * one cgroup or one login session, and two storms started a minute apart from one shell are
+ * two incidents. A process node joins for as long as the incident is open.
  *
  * <p>Timing: an incident is due when its first finding's window has closed (watermark past
  * its end), or, for a finding below the top priority, its family's hold later: a better
@@ -39,6 +42,9 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
      * about a single process rather than a group (one process storming is also a storm of its
      * session: fork_storm says more than fork_bomb there, and their windows end together).
      */
+    /** How far apart (ms) a finding's window may be from an incident's and still join it through a scope. */
+    static final long SCOPE_GAP_MS = 1000;
+
     private static final Comparator<AlertRecord> HEADLINE = Comparator.<AlertRecord>comparingInt(a -> a.priority)
             .thenComparingLong(a -> a.windowEndNs).thenComparingLong(a -> a.windowStartNs)
             .thenComparingInt(a -> a.relatedKeys.size());
@@ -48,9 +54,16 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
     private transient Counter alertsOut;
     private transient Counter suppressed;
 
-    /** An open incident: its findings, the nodes they are about, when it is due and when it ends. */
+    /**
+     * An open incident: its findings, the processes and scopes they are about, the span of
+     * their windows (event time, ms), when it is due and when it ends.
+     */
     public static class Incident {
         public List<String> nodes = new ArrayList<>();
+        public List<String> scopes = new ArrayList<>();
+        public String family;
+        public long firstStartMs = Long.MAX_VALUE;
+        public long lastEndMs;
         public List<AlertRecord> findings = new ArrayList<>();
         public long dueMs;
         public long quietEndMs;
@@ -68,7 +81,7 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         return a.host;
     }
 
-    /** The identities a finding is about: its process, its parent (but never init), related keys. */
+    /** The processes a finding is about: its process and its parent (but never init). */
     static List<String> nodes(AlertRecord a) {
         List<String> n = new ArrayList<>();
         if (a.pid > 0) {
@@ -79,8 +92,34 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         if (a.ppid > 2 && a.parentStartNs > 0) {
             n.add(a.ppid + "@" + a.parentStartNs);
         }
-        n.addAll(a.relatedKeys);
         return n;
+    }
+
+    /** The scopes a finding is about: the related keys its detector names, and its cgroup. */
+    static List<String> scopes(AlertRecord a) {
+        List<String> n = new ArrayList<>(a.relatedKeys);
+        if (a.pid > 0 && a.cgroupPath != null) {
+            n.add("cgroup:" + a.cgroupPath);
+        }
+        return n;
+    }
+
+    /** The open incident f belongs to: one sharing a process first, else one sharing a scope and a moment. */
+    static Incident match(List<Incident> open, AlertRecord f, List<String> nodes, List<String> scopes) {
+        for (Incident i : open) {
+            if (i.nodes.stream().anyMatch(nodes::contains)) {
+                return i;
+            }
+        }
+        long startMs = f.windowStartNs / 1_000_000L;
+        long endMs = f.windowEndNs / 1_000_000L;
+        for (Incident i : open) {
+            boolean touches = startMs <= i.lastEndMs + SCOPE_GAP_MS && endMs >= i.firstStartMs - SCOPE_GAP_MS;
+            if (touches && java.util.Objects.equals(f.family, i.family) && i.scopes.stream().anyMatch(scopes::contains)) {
+                return i;
+            }
+        }
+        return null;
     }
 
     private long dueMs(AlertRecord a) {
@@ -99,16 +138,12 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         List<Incident> open = new ArrayList<>();
         incidents.get().forEach(open::add);
         List<String> nodes = nodes(f);
+        List<String> scopes = scopes(f);
         long quiet = f.windowEndNs / 1_000_000L + f.cooldownMs;
-        Incident joined = null;
-        for (Incident i : open) {
-            if (i.nodes.stream().anyMatch(nodes::contains)) {
-                joined = i;
-                break;
-            }
-        }
+        Incident joined = match(open, f, nodes, scopes);
         if (joined == null) {
             joined = new Incident();
+            joined.family = f.family;
             joined.dueMs = dueMs(f);
             open.add(joined);
         } else if (joined.emitted) {
@@ -122,6 +157,13 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
                 joined.nodes.add(n);
             }
         }
+        for (String n : scopes) {
+            if (!joined.scopes.contains(n)) {
+                joined.scopes.add(n);
+            }
+        }
+        joined.firstStartMs = Math.min(joined.firstStartMs, f.windowStartNs / 1_000_000L);
+        joined.lastEndMs = Math.max(joined.lastEndMs, f.windowEndNs / 1_000_000L);
         joined.quietEndMs = Math.max(joined.quietEndMs, quiet);
         incidents.update(open);
         if (!joined.emitted) {

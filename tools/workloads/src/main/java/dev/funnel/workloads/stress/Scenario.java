@@ -17,10 +17,10 @@ public enum Scenario {
             return Workloads.run("forks", "10000").report();
         }
     },
-    JOB_FLOOD("job-flood", "short_lived_flood: 80 children in 2 s, each living 100 ms (40 forks/s: no fork storm)") {
+    JOB_FLOOD("job-flood", "short_lived_flood: 320 children in 2 s, each living 100 ms (~165 forks/s: no fork storm)") {
         @Override
         public String run() throws Exception {
-            return Workloads.run("forks", "80", "100", "25").report();
+            return Workloads.run("forks", "320", "100", "6").report();
         }
     },
     SLOW_HTTP("slow-http", "slow_requests: a local HTTP server answers 500 requests at once and 5 after 700 ms") {
@@ -32,7 +32,7 @@ public enum Scenario {
             }
         }
     },
-    FD_BURST("fd-burst", "fd_burst: one process opens /dev/null 20,000 times") {
+    FD_BURST("fd-burst", "fd_burst (off by default: rules fd_burst.enabled, collector fd.burst.hook): one process opens /dev/null 20,000 times") {
         @Override
         public String run() throws Exception {
             return Workloads.run("opens", "20000").report();
