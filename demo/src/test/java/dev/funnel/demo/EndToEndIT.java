@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class EndToEndIT {
     static final Path ROOT = Path.of(System.getenv().getOrDefault("FUNNEL_BUILD_ROOT", "..")).toAbsolutePath().normalize();
-    /** The longest window of the default rules (slow_requests, 10 s) plus the deduplicator's hold (1 s). */
-    static final long LONGEST_WINDOW_MS = 11_000;
+    /** The longest window of the default rules (10 s), the incident grouper's longest hold (2 s), 1 s of slack. */
+    static final long LONGEST_WINDOW_MS = 13_000;
     static EmbeddedFunnel funnel;
     static AlertWatch alerts;
     static JobProgress job;

@@ -101,16 +101,22 @@ public final class Detectors {
         return new Result(alerts, lateEvents);
     }
 
+    /** The longest a finding below the top priority is held back, ms. */
+    static final long MAX_HOLD_MS = 2_000;
+
     /**
      * Per family, how long a candidate below the top priority waits past its window for a
      * better one: the longest window of the family's enabled priority-1 detectors (a CEP match
-     * ends at its last event, a fork storm's window at the next full second).
+     * ends at its last event, a fork storm's window at the next full second), at most
+     * {@link #MAX_HOLD_MS}: one slow detector of a family (crash_loop's 10 s window) must not
+     * delay every alert of the family that long. A better finding that comes later still joins
+     * the incident; the alert is out by then, headed by the finding that was there.
      */
     static Map<String, Long> holdMs(Rules rules) {
         Map<String, Long> hold = new HashMap<>();
         for (Detector d : ALL) {
             if (d.priority() == 1 && rules.enabled(d.name())) {
-                hold.merge(d.family(), d.windowMs(rules.get(d.name())), Math::max);
+                hold.merge(d.family(), Math.min(MAX_HOLD_MS, d.windowMs(rules.get(d.name()))), Math::max);
             }
         }
         return hold;
