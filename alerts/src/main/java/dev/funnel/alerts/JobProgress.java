@@ -19,8 +19,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * When has the job said all it will say about a moment? Instead of sleeping a guessed time,
- * an end-to-end test or a benchmark waits for the facts: the deduplicator's event-time clock (its watermark,
- * read from the Flink REST API) has passed the moment plus every window and hold, a checkpoint
+ * an end-to-end test or a benchmark waits for the facts: the alert sink's event-time clock (its
+ * watermark, read from the Flink REST API; it is behind every detector and the incident grouper) has passed the moment plus every window and hold, a checkpoint
  * completed after that (alerts are committed per checkpoint), and the alert consumer has read
  * up to the committed end of the alerts topic.
  */
@@ -41,12 +41,12 @@ public final class JobProgress {
         this.bootstrap = bootstrap;
     }
 
-    /** Waits until the job's event time (the deduplicator's watermark) has passed eventTimeMs. */
+    /** Waits until the job's event time (the alert sink's watermark) has passed eventTimeMs. */
     public void awaitEventTime(long eventTimeMs, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        String dedup = vertex("one alert per incident");
-        while (watermark(dedup) < eventTimeMs) {
-            check(deadline, "the job's event time to pass " + eventTimeMs + " (now " + watermark(dedup) + ")");
+        String sink = vertex("funnel.alerts");
+        while (watermark(sink) < eventTimeMs) {
+            check(deadline, "the job's event time to pass " + eventTimeMs + " (now " + watermark(sink) + ")");
         }
     }
 
