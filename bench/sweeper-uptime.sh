@@ -32,6 +32,11 @@ read -r c0 t0 < <(prog_stats)
 for m in $(seq 1 "$MINUTES"); do
     sleep 60
     read -r c1 t1 < <(prog_stats)
+    if [ "$c1" -lt "$c0" ] || ! bpftool prog show name sweep_bursts >/dev/null 2>&1; then
+        echo "sweeper-uptime: the collector stopped (or restarted) at minute $m: the table ends at minute $((m - 1))" >&2
+        MINUTES=$((m - 1))
+        break
+    fi
     runs=$((c1 - c0))
     ns=$([ "$runs" -gt 0 ] && echo $(( (t1 - t0) / runs )) || echo 0)
     line="$m,$(map_entries bursts),$(map_entries hot_keys),$runs,$ns"
