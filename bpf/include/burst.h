@@ -134,12 +134,14 @@ static __always_inline bool burst_count(struct burst_key *key, __u32 pre_thresho
 		st->bucket_start_ns = now;
 	}
 	if (now - st->bucket_start_ns >= bucket_ns) {
-		/* New bucket: flush what the old one left, stay hot if it was over the threshold. */
+		/* New bucket: flush what the old one left, stay hot if it was over the threshold and
+		 * is the bucket just before this one. A key quiet for longer starts cold: after PID
+		 * reuse, the key's state is an older process's, and says nothing of this one. */
 		if (st->hot)
 			burst_emit(key, st, now, true);
 		else
 			__sync_lock_test_and_set(&st->pending, 0); /* sub-threshold: filtered out */
-		st->hot = st->bucket_count > pre_threshold;
+		st->hot = st->bucket_count > pre_threshold && now - st->bucket_start_ns < 2 * bucket_ns;
 		if (st->hot)
 			mark_hot(key);
 		st->bucket_start_ns = now;
