@@ -116,23 +116,24 @@ class DetectorHarnessTest {
         // sustained = rate -> map: the rate is one step up.
         var h = DetectorHarnessTest.<WindowStats, WindowStats>harnessAbove(
                 new SustainedForkRate().build(inputs(), rules.get(SustainedForkRate.NAME)), 1, s -> s.key);
-        // 150 forks a second for 12 s (over 100/s), one pane a second, in order as the pane operator emits them.
+        // 75 forks a second for 12 s (over 50/s), one pane a second, in order as the pane operator emits them.
         for (int s = 0; s < 12; s++) {
-            h.processElement(new StreamRecord<>(pane(s, 150), s * 1000L + 999));
+            h.processElement(new StreamRecord<>(pane(s, 75), s * 1000L + 999));
             h.processWatermark(s * 1000L + 999);
         }
         List<WindowStats> out = h.extractOutputValues();
-        assertEquals(List.of(7_000L, 8_000L, 9_000L, 10_000L, 11_000L, 12_000L), out.stream().map(w -> w.windowEndMs).toList(),
-                "a 10 s window passes 100/s once it holds 7 seconds of 150 (1,050 forks), as a sliding window operator would");
-        assertEquals(1050, out.get(0).count);
-        assertEquals(-3_000, out.get(0).windowStartMs);
-        assertEquals(1500, out.get(3).count, "the full window [0, 10 s)");
+        assertEquals(List.of(4_000L, 5_000L, 6_000L, 7_000L, 8_000L, 9_000L, 10_000L, 11_000L, 12_000L),
+                out.stream().map(w -> w.windowEndMs).toList(),
+                "a 5 s window passes 50/s once it holds 4 seconds of 75 (300 forks), as a sliding window operator would");
+        assertEquals(300, out.get(0).count);
+        assertEquals(-1_000, out.get(0).windowStartMs);
+        assertEquals(375, out.get(1).count, "the full window [0, 5 s)");
         assertEquals(1, h.numKeyedStateEntries(), "one process: its panes of the last window");
-        // A slower process (75/s) never fires, however long it goes on.
+        // A slower process (40/s) never fires, however long it goes on.
         for (int s = 20; s < 40; s++) {
-            h.processElement(new StreamRecord<>(pane(s, 75), s * 1000L + 999));
+            h.processElement(new StreamRecord<>(pane(s, 40), s * 1000L + 999));
         }
-        assertEquals(6, h.extractOutputValues().size());
+        assertEquals(9, h.extractOutputValues().size());
         // Quiet for a whole window after its last pane: state and timers are gone.
         h.processWatermark(60_000);
         assertEquals(0, h.numKeyedStateEntries(), "panes cleared");

@@ -41,7 +41,8 @@ class DetectorRulesTest {
         Rules r = Detectors.defaultRules();
         assertEquals(200, r.get(ForkStorm.NAME).threshold());
         assertEquals(1000, r.get(ForkStorm.NAME).windowMs());
-        assertEquals(10_000, r.get(SustainedForkRate.NAME).windowMs());
+        assertEquals(5_000, r.get(SustainedForkRate.NAME).windowMs());
+        assertEquals(50, r.get(SustainedForkRate.NAME).threshold());
         assertEquals(1000, r.get(SustainedForkRate.NAME).durationMs("slide"));
         assertEquals(2000, r.get(ShortLivedFlood.NAME).durationMs("within"));
         assertEquals(500, r.get(SlowRequests.NAME).durationMs("threshold"));
