@@ -257,6 +257,32 @@ class DetectorHarnessTest {
         h.close();
     }
 
+    @Test
+    void aForkBombThatStallsAndForksOnIsOneIncident() throws Exception {
+        var h = grouper(1_000);
+        // The bomb fills its cgroup's pids.max, stalls, and forks on as children die: its session
+        // count crosses the threshold again 3 s later, the last forker another orphan under init.
+        AlertRecord first = candidate(ForkBomb.NAME, 1, 60, 1, 13_000, 14_000);
+        first.subjectKey = "h/session:/bomb/7155";
+        first.relatedKeys.add("session:/bomb/7155");
+        h.processElement(new StreamRecord<>(first, 13_999));
+        h.processWatermark(14_000);
+        AlertRecord later = candidate(ForkBomb.NAME, 1, 90, 1, 16_000, 17_000);
+        later.subjectKey = "h/session:/bomb/7155";
+        later.relatedKeys.add("session:/bomb/7155");
+        h.processElement(new StreamRecord<>(later, 16_999));
+        h.processWatermark(17_000);
+        assertEquals(1, h.extractOutputValues().size(), "one alert for one bomb: " + h.extractOutputValues());
+        // Another session's bomb in the same second is its own incident.
+        AlertRecord other = candidate(ForkBomb.NAME, 1, 95, 1, 16_000, 17_000);
+        other.subjectKey = "h/session:/other/8000";
+        other.relatedKeys.add("session:/other/8000");
+        h.processElement(new StreamRecord<>(other, 16_999));
+        h.processWatermark(18_000);
+        assertEquals(2, h.extractOutputValues().size());
+        h.close();
+    }
+
     static AlertRecord candidate(String detector, int priority, int pid, int ppid, long startMs, long endMs) {
         AlertRecord a = new AlertRecord();
         a.detector = detector;

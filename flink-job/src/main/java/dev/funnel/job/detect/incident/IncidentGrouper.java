@@ -24,7 +24,10 @@ import org.apache.flink.util.Collector;
  * tree-wide count and the children failing inside it. A scope joins only findings of the
  * incident's family whose windows touch its own (within {@link #SCOPE_GAP_MS}): everything on a host may share
  * one cgroup or one login session, and two storms started a minute apart from one shell are
- * two incidents. A process node joins for as long as the incident is open.
+ * two incidents. A process node joins for as long as the incident is open, and so does the same
+ * detector's finding about the same subject (its window key: a process, or a fork bomb's session):
+ * a bomb that stalls at its cgroup's pids.max and forks on once children die is one incident,
+ * though its later forkers are other processes under init.
  *
  * <p>Timing: an incident is due when its first finding's window has closed (watermark past
  * its end), or, for a finding below the top priority, its family's hold later: a better
@@ -81,7 +84,11 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         return a.host;
     }
 
-    /** The processes a finding is about: its process and its parent (but never init). */
+    /**
+     * What joins a finding to an incident for as long as it is open: its process and its parent
+     * (but never init), and its detector's subject (the same detector saying the same thing
+     * again about the same process, session or host is the same incident going on).
+     */
     static List<String> nodes(AlertRecord a) {
         List<String> n = new ArrayList<>();
         if (a.pid > 0) {
@@ -91,6 +98,9 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         }
         if (a.ppid > 2 && a.parentStartNs > 0) {
             n.add(a.ppid + "@" + a.parentStartNs);
+        }
+        if (a.subjectKey != null) {
+            n.add(a.detector + ":" + a.subjectKey);
         }
         return n;
     }
