@@ -26,20 +26,6 @@ public final class KernelTests {
         Assumptions.abort(why);
     }
 
-    /** A test that runs a real program (stress-ng, ...): skips without it, fails without it in CI. */
-    public static void requireTool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, name))) {
-                return;
-            }
-        }
-        String why = "needs " + name + " on the PATH (apt-get install " + name + "; bin/funnel test installs it)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(why + " (CI=true: a skipped test is not green)");
-        }
-        Assumptions.abort(why);
-    }
-
     /** Runs the funnel-workload generator (tools/workloads) with args to completion; returns its pid. */
     public static long runWorkload(String... args) throws IOException, InterruptedException {
         Workloads.Result r = Workloads.run(args);
