@@ -30,7 +30,7 @@ import java.util.TreeMap;
 public final class DetectionCorpus {
     /**
      * How long after a workload its alert may still be due: the longest window of the default
-     * rules (crash_loop, slow_requests, sustained_fork_rate: 10 s), the grouper's longest hold
+     * rules (crash_loop, slow_requests: 10 s), the grouper's longest hold
      * (2 s) and a second of slack.
      */
     static final long LONGEST_WINDOW_MS = 13_000;
