@@ -19,7 +19,8 @@ enum funnel_event_type {
 	FUNNEL_EV_BURST = 4,        /* struct burst_event: aggregated counts of a hot key */
 	FUNNEL_EV_SLOW_REQUEST = 5, /* struct slow_request_event */
 	FUNNEL_EV_PROBE = 6,        /* struct event_header only: benchmark/test probe */
-	FUNNEL_EV_TYPE_MAX = 7,
+	FUNNEL_EV_CPU_PROFILE = 7,  /* never a ring record: on-CPU samples of a process, from maps */
+	FUNNEL_EV_TYPE_MAX = 8,
 };
 
 #define FUNNEL_COMM_LEN 16

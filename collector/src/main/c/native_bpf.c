@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/perf_event.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <time.h>
@@ -271,6 +273,8 @@ static void JNICALL nb_load(JNIEnv *env, jclass cls, jlong h)
 		throw_bpf(env, -err, "load BPF object");
 }
 
+static int keep_link(struct handle *hd, struct bpf_link *link);
+
 static void JNICALL nb_attach(JNIEnv *env, jclass cls, jlong h, jstring jname)
 {
 	struct handle *hd = H(h);
@@ -283,17 +287,177 @@ static void JNICALL nb_attach(JNIEnv *env, jclass cls, jlong h, jstring jname)
 	struct bpf_program *prog = bpf_object__find_program_by_name(hd->obj, name);
 	struct bpf_link *link = prog ? bpf_program__attach(prog) : NULL;
 	long err = prog ? libbpf_get_error(link) : -ENOENT;
-	struct bpf_link **grown;
-	if (!link || err) {
+	if (!link || err)
 		throw_bpf(env, (int)-err, "attach program '%s'", name);
-	} else if (!(grown = realloc(hd->links, (hd->n_links + 1) * sizeof(*grown)))) {
-		bpf_link__destroy(link);
+	else if (keep_link(hd, link))
 		throw_bpf(env, ENOMEM, "attach program '%s'", name);
-	} else {
-		hd->links = grown;
-		hd->links[hd->n_links++] = link;
+	release(env, jname, name);
+}
+
+/* Keeps a link in the handle, so detach and close destroy it; destroys it when out of memory. */
+static int keep_link(struct handle *hd, struct bpf_link *link)
+{
+	struct bpf_link **grown = realloc(hd->links, (hd->n_links + 1) * sizeof(*grown));
+
+	if (!grown) {
+		bpf_link__destroy(link);
+		return -ENOMEM;
+	}
+	hd->links = grown;
+	hd->links[hd->n_links++] = link;
+	return 0;
+}
+
+/*
+ * Attaches a SEC("perf_event") program to a software cpu-clock event on every online CPU,
+ * sampling every period_ns of CPU time (all tasks). Each event's fd belongs to its link.
+ * Returns the number of CPUs attached.
+ */
+static jint JNICALL nb_attach_cpu_clock(JNIEnv *env, jclass cls, jlong h, jstring jname, jlong period_ns)
+{
+	struct handle *hd = H(h);
+	int ncpu = libbpf_num_possible_cpus(), attached = 0, err = 0;
+
+	log_reset();
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return 0;
+	struct bpf_program *prog = bpf_object__find_program_by_name(hd->obj, name);
+	if (!prog) {
+		throw_bpf(env, ENOENT, "attach program '%s'", name);
+		release(env, jname, name);
+		return 0;
+	}
+	for (int cpu = 0; cpu < ncpu && !err; cpu++) {
+		struct perf_event_attr attr = {
+			.type = PERF_TYPE_SOFTWARE,
+			.size = sizeof(attr),
+			.config = PERF_COUNT_SW_CPU_CLOCK,
+			.sample_period = (__u64)period_ns,
+		};
+		int pfd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+		if (pfd < 0) {
+			if (errno == ENODEV)
+				continue; /* possible but offline CPU */
+			err = errno;
+			throw_bpf(env, err, "perf_event_open(cpu-clock) on CPU %d for '%s'", cpu, name);
+			break;
+		}
+		struct bpf_link *link = bpf_program__attach_perf_event(prog, pfd);
+		long lerr = libbpf_get_error(link);
+		if (!link || lerr) {
+			close(pfd);
+			err = link ? (int)-lerr : errno;
+			throw_bpf(env, err, "attach program '%s' to CPU %d", name, cpu);
+		} else if ((err = -keep_link(hd, link))) {
+			throw_bpf(env, err, "attach program '%s'", name);
+		} else {
+			attached++;
+		}
 	}
 	release(env, jname, name);
+	return attached;
+}
+
+/*
+ * Takes every entry of a hash map: reads and deletes them (each entry is read and deleted
+ * atomically, so an update racing with this is either taken now or left for the next call).
+ * Returns key || value pairs back to back; at most max_entries of them.
+ */
+static jbyteArray JNICALL nb_take_entries(JNIEnv *env, jclass cls, jlong h, jstring jname)
+{
+	jbyteArray out = NULL;
+
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return NULL;
+	struct bpf_map *map = bpf_object__find_map_by_name(H(h)->obj, name);
+	if (!map || bpf_map__type(map) != BPF_MAP_TYPE_HASH) {
+		throw_bpf(env, map ? EINVAL : ENOENT, "hash map '%s'", name);
+		release(env, jname, name);
+		return NULL;
+	}
+	__u32 ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map), max = bpf_map__max_entries(map);
+	char *keys = malloc((size_t)max * ksz), *vals = malloc((size_t)max * vsz);
+	char *pairs = malloc((size_t)max * (ksz + vsz));
+	__u32 total = 0, count;
+	__u64 batch = 0;
+	int fd = bpf_map__fd(map), err = 0;
+	bool first = true;
+
+	if (!keys || !vals || !pairs) {
+		err = ENOMEM;
+	} else {
+		/* Batches of up to the rest of the buffer; ENOENT means the walk is done. */
+		while (total < max) {
+			count = max - total;
+			LIBBPF_OPTS(bpf_map_batch_opts, opts);
+			int r = bpf_map_lookup_and_delete_batch(fd, first ? NULL : &batch, &batch, keys, vals, &count, &opts);
+			for (__u32 i = 0; i < count; i++) {
+				memcpy(pairs + (size_t)(total + i) * (ksz + vsz), keys + (size_t)i * ksz, ksz);
+				memcpy(pairs + (size_t)(total + i) * (ksz + vsz) + ksz, vals + (size_t)i * vsz, vsz);
+			}
+			total += count;
+			first = false;
+			if (r < 0) {
+				if (errno != ENOENT)
+					err = errno;
+				break;
+			}
+		}
+	}
+	if (err) {
+		throw_bpf(env, err, "take the entries of '%s'", name);
+	} else if ((out = (*env)->NewByteArray(env, (jsize)total * (ksz + vsz)))) {
+		(*env)->SetByteArrayRegion(env, out, 0, (jsize)total * (ksz + vsz), (jbyte *)pairs);
+	}
+	free(keys);
+	free(vals);
+	free(pairs);
+	release(env, jname, name);
+	return out;
+}
+
+/*
+ * Reads the stacks with the given ids from a stack-trace map and deletes them: value_size / 8
+ * instruction pointers per id, zero-filled past the stack's end and for an id that is gone.
+ */
+static jlongArray JNICALL nb_take_stacks(JNIEnv *env, jclass cls, jlong h, jstring jname, jintArray jids)
+{
+	jlongArray out = NULL;
+
+	const char *name = utf(env, jname);
+
+	if (!name)
+		return NULL;
+	struct bpf_map *map = bpf_object__find_map_by_name(H(h)->obj, name);
+	jsize n = (*env)->GetArrayLength(env, jids);
+	if (!map || bpf_map__type(map) != BPF_MAP_TYPE_STACK_TRACE) {
+		throw_bpf(env, map ? EINVAL : ENOENT, "stack map '%s'", name);
+		release(env, jname, name);
+		return NULL;
+	}
+	__u32 depth = bpf_map__value_size(map) / sizeof(__u64);
+	jint *ids = (*env)->GetIntArrayElements(env, jids, NULL);
+	__u64 *frames = calloc(n ? (size_t)n * depth : 1, sizeof(__u64));
+	if (!ids || !frames) {
+		throw_bpf(env, ENOMEM, "take stacks from '%s'", name);
+	} else {
+		for (jsize i = 0; i < n; i++) {
+			__u32 id = (__u32)ids[i];
+			if (bpf_map_lookup_elem(bpf_map__fd(map), &id, frames + (size_t)i * depth) == 0)
+				bpf_map_delete_elem(bpf_map__fd(map), &id);
+		}
+		if ((out = (*env)->NewLongArray(env, n * (jsize)depth)))
+			(*env)->SetLongArrayRegion(env, out, 0, n * (jsize)depth, (jlong *)frames);
+	}
+	if (ids)
+		(*env)->ReleaseIntArrayElements(env, jids, ids, JNI_ABORT);
+	free(frames);
+	release(env, jname, name);
+	return out;
 }
 
 static void ring_unmap(struct ring_view *r)
@@ -561,6 +725,9 @@ static const JNINativeMethod methods[] = {
 	{ "programs", "(J)[Ljava/lang/String;", (void *)nb_programs },
 	{ "load", "(J)V", (void *)nb_load },
 	{ "attach", "(JLjava/lang/String;)V", (void *)nb_attach },
+	{ "attachCpuClock", "(JLjava/lang/String;J)I", (void *)nb_attach_cpu_clock },
+	{ "takeEntries", "(JLjava/lang/String;)[B", (void *)nb_take_entries },
+	{ "takeStacks", "(JLjava/lang/String;[I)[J", (void *)nb_take_stacks },
 	{ "openRing", "(JLjava/lang/String;)V", (void *)nb_open_ring },
 	{ "ringBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *)nb_ring_buffer },
 	{ "ringWait", "(JI)I", (void *)nb_ring_wait },

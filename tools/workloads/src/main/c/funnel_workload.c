@@ -28,6 +28,12 @@
  *                                       500 ms); prints child=PID. The kernel aggregates the
  *                                       child's execs into this process's burst: no exec record of
  *                                       the chain crosses, only its exec count does.
+ *   funnel-workload spin SECONDS        burn one core for SECONDS in a function named handle_batch
+ *                                       (a runaway worker: what the high_cpu detector names)
+ *   funnel-workload jitspin SECONDS     the same, but in code written at run time into anonymous
+ *                                       memory and named in /tmp/perf-PID.map as jit_handle_batch
+ *                                       (how JIT runtimes tell profilers about their code); the map
+ *                                       is removed at the end
  *
  * Prints one line "<what> <count> <elapsed_ms> pid=<pid>" on success.
  */
@@ -40,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -232,6 +239,57 @@ static long execchain(const char *self)
 	return 3;
 }
 
+/* One batch of busy work, about a millisecond of it: never inlined, so it is a frame of its own. */
+__attribute__((noinline)) static unsigned long handle_batch(unsigned long seed)
+{
+	for (int i = 0; i < 400000; i++)
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+	return seed;
+}
+
+/* Keeps one core busy in handle_batch for seconds; returns the batches done. */
+__attribute__((noinline)) static long spin(long seconds)
+{
+	long long end = now_ms() + seconds * 1000;
+	volatile unsigned long sink = 0;
+	long batches = 0;
+
+	while (now_ms() < end) {
+		sink = handle_batch(sink + batches);
+		batches++;
+	}
+	return batches;
+}
+
+/*
+ * The same in run-time generated code: "mov ecx, 100000000; 1: dec ecx; jnz 1b; ret" copied
+ * into an anonymous executable mapping, announced in /tmp/perf-PID.map the way a JIT does.
+ */
+static long jitspin(long seconds)
+{
+	static const unsigned char code[] = { 0xb9, 0x00, 0xe1, 0xf5, 0x05, 0xff, 0xc9, 0x75, 0xfc, 0xc3 };
+	long long end = now_ms() + seconds * 1000;
+	char map[64];
+	long calls = 0;
+	FILE *f;
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (page == MAP_FAILED)
+		return -1;
+	memcpy(page, code, sizeof(code));
+	snprintf(map, sizeof(map), "/tmp/perf-%d.map", getpid());
+	if (!(f = fopen(map, "w")))
+		return -1;
+	fprintf(f, "%lx %zx jit_handle_batch\n", (unsigned long)page, sizeof(code));
+	fclose(f);
+	while (now_ms() < end) {
+		((void (*)(void))page)();
+		calls++;
+	}
+	unlink(map);
+	return calls;
+}
+
 int main(int argc, char **argv)
 {
 	long long t0 = now_ms();
@@ -273,9 +331,14 @@ int main(int argc, char **argv)
 			return 1;
 		self[n] = 0;
 		done = execchain(self);
-	} else {
+	} else if (argc == 3 && !strcmp(argv[1], "spin"))
+		done = spin(atol(argv[2]));
+	else if (argc == 3 && !strcmp(argv[1], "jitspin"))
+		done = jitspin(atol(argv[2]));
+	else {
 		fprintf(stderr, "usage: %s forks N [hold_ms [every_ms]] | getppid N | paced RATE SECONDS... | opens N"
-			" | connects ADDR PORT N | tree N | crashes N | leak N | execchain\n", argv[0]);
+			" | connects ADDR PORT N | tree N | crashes N | leak N | execchain | spin SECONDS"
+			" | jitspin SECONDS\n", argv[0]);
 		return 2;
 	}
 	if (done < 0)

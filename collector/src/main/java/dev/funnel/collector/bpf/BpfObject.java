@@ -95,6 +95,24 @@ public final class BpfObject implements AutoCloseable {
         NativeBpf.attach(handle(), program);
     }
 
+    /**
+     * Attaches a SEC("perf_event") program to a software cpu-clock event on every online CPU,
+     * sampling all tasks every periodNs of CPU time. Returns the CPUs it runs on.
+     */
+    public int attachCpuClock(String program, long periodNs) {
+        return NativeBpf.attachCpuClock(handle(), program, periodNs);
+    }
+
+    /** Reads and deletes every entry of a hash map; little-endian key || value pairs back to back. */
+    public ByteBuffer takeEntries(String map) {
+        return ByteBuffer.wrap(NativeBpf.takeEntries(handle(), map)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Reads and deletes stacks of a stack-trace map: depth ips per id, zero past a stack's end or for a gone id. */
+    public long[] takeStacks(String map, int[] ids) {
+        return NativeBpf.takeStacks(handle(), map, ids);
+    }
+
     /** Detaches every program: no new records; what is in the ring can still be drained. */
     public void detach() {
         NativeBpf.detach(handle());

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param fdBurstHook         how fd_burst is hooked (see {@link FdBurstHook})
  * @param hotKeysMax          the sweeper's work list: burst keys hot at once before it falls back
  *                            to walking the whole bursts map (tests make it tiny)
+ * @param cpuSampling         the cpu_profile sensor's rate and reporting
  */
 public record KernelConfig(
         int ringBytes,
@@ -43,7 +44,8 @@ public record KernelConfig(
         int ignoreTgid,
         Set<Sensor> sensors,
         FdBurstHook fdBurstHook,
-        int hotKeysMax) {
+        int hotKeysMax,
+        CpuSampling cpuSampling) {
 
     public static final String RING_MAP = "events";
     public static final String STATS_MAP = "emit_stats";
@@ -93,6 +95,7 @@ public record KernelConfig(
         b.sensors = EnumSet.copyOf(sensors.isEmpty() ? EnumSet.noneOf(Sensor.class) : sensors);
         b.fdBurstHook = fdBurstHook;
         b.hotKeysMax = hotKeysMax;
+        b.cpuSampling = cpuSampling;
         return b;
     }
 
@@ -113,6 +116,7 @@ public record KernelConfig(
         private Set<Sensor> sensors = EnumSet.complementOf(EnumSet.of(Sensor.PROBE));
         private FdBurstHook fdBurstHook = FdBurstHook.AUTO;
         private int hotKeysMax = 512;
+        private CpuSampling cpuSampling = CpuSampling.DEFAULTS;
 
         public Builder ringBytes(int v) { ringBytes = v; return this; }
         public Builder wakeupBytes(long v) { wakeupBytes = v; return this; }
@@ -129,11 +133,12 @@ public record KernelConfig(
         public Builder sensors(Set<Sensor> v) { sensors = v; return this; }
         public Builder fdBurstHook(FdBurstHook v) { fdBurstHook = v; return this; }
         public Builder hotKeysMax(int v) { hotKeysMax = v; return this; }
+        public Builder cpuSampling(CpuSampling v) { cpuSampling = v; return this; }
 
         public KernelConfig build() {
             return new KernelConfig(ringBytes, wakeupBytes, bucketNs, flushNs, procPreThreshold, shortLivedNs,
                     fdPreThreshold, connectPreThreshold, slowRequestNs, ignoredPorts, probeTgid, ignoreTgid, sensors,
-                    fdBurstHook, hotKeysMax);
+                    fdBurstHook, hotKeysMax, cpuSampling);
         }
     }
 

@@ -29,6 +29,15 @@ final class NativeBpf {
 
     static native void attach(long handle, String program);
 
+    /** A perf_event program on a cpu-clock event per online CPU, every periodNs; returns the CPUs. */
+    static native int attachCpuClock(long handle, String program, long periodNs);
+
+    /** Reads and deletes every entry of a hash map: key || value pairs back to back. */
+    static native byte[] takeEntries(long handle, String map);
+
+    /** Reads and deletes stacks by id: value_size / 8 ips per id, zeros past the end or when gone. */
+    static native long[] takeStacks(long handle, String map, int[] ids);
+
     /** Maps the ring buffer map into this process (see struct ring_view in native_bpf.c). */
     static native void openRing(long handle, String map);
 

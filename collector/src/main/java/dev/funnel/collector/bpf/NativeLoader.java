@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Finds the native pieces shipped in the collector jar, in zstd-jni's order: an explicit
@@ -15,31 +17,40 @@ public final class NativeLoader {
     public static final String LIBRARY = "funnelbpf";
     private static final String RESOURCE_DIR = "/native/linux-x86_64/";
     private static Path extractDir;
-    private static boolean loaded;
-    private static UnsatisfiedLinkError failure;
+    /** Per library: null once loaded, else why it cannot be (the first outcome is repeated). */
+    private static final Map<String, UnsatisfiedLinkError> outcomes = new HashMap<>();
 
     private NativeLoader() {}
 
     /** Loads libfunnelbpf.so once; later calls repeat the first outcome. */
-    static synchronized void ensureLoaded() {
-        if (loaded) {
+    static void ensureLoaded() {
+        load(LIBRARY, "libbpf1");
+    }
+
+    /**
+     * Loads lib{library}.so once; later calls repeat the first outcome. debianPackage names what
+     * its own dependencies come from, for the error message.
+     */
+    public static synchronized void load(String library, String debianPackage) {
+        if (outcomes.containsKey(library)) {
+            UnsatisfiedLinkError failure = outcomes.get(library);
+            if (failure != null) {
+                throw failure;
+            }
             return;
         }
-        if (failure == null) {
-            try {
-                loadLibrary();
-                loaded = true;
-                return;
-            } catch (UnsatisfiedLinkError e) {
-                failure = e;
-            }
+        try {
+            loadLibrary(library, debianPackage);
+            outcomes.put(library, null);
+        } catch (UnsatisfiedLinkError e) {
+            outcomes.put(library, e);
+            throw e;
         }
-        throw failure;
     }
 
     /** Tries every place in turn; throws with each attempt's reason when none works. */
-    private static void loadLibrary() {
-        String file = System.mapLibraryName(LIBRARY);
+    private static void loadLibrary(String library, String debianPackage) {
+        String file = System.mapLibraryName(library);
         StringBuilder why = new StringBuilder();
         String override = System.getProperty("funnel.native.path");
         if (override != null) {
@@ -51,7 +62,7 @@ public final class NativeLoader {
             }
         }
         try {
-            System.loadLibrary(LIBRARY);
+            System.loadLibrary(library);
             return;
         } catch (UnsatisfiedLinkError e) {
             why.append("java.library.path: ").append(e.getMessage()).append("; ");
@@ -60,7 +71,7 @@ public final class NativeLoader {
             System.load(extract(file).toString());
         } catch (IOException | UnsatisfiedLinkError e) {
             throw new UnsatisfiedLinkError(why + "bundled " + file + ": " + e.getMessage()
-                    + " (it needs libbpf.so.1: apt-get install libbpf1)");
+                    + " (its dependencies come from: apt-get install " + debianPackage + ")");
         }
     }
 

@@ -12,6 +12,8 @@ public enum Sensor {
     SLOW_REQUEST("tcp_state", "request_start", "request_end"),
     FD_BURST(),
     CONNECT_BURST("tcp_state"),
+    /** On-CPU stacks: a perf event per CPU, not a hook (see KernelSource and profile.CpuProfiler). */
+    CPU_PROFILE("sample_cpu"),
     /** Tests and benchmarks only: one record per getppid() of one process. */
     PROBE("probe_getppid");
 
@@ -29,7 +31,7 @@ public enum Sensor {
         return programs;
     }
 
-    /** The config name: process, slow_request, fd_burst, connect_burst, probe. */
+    /** The config name: process, slow_request, fd_burst, connect_burst, cpu_profile, probe. */
     public String configName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -6,6 +6,7 @@ import static dev.funnel.collector.config.ConfigKey.Kind.POSITIVE_INT;
 import static dev.funnel.collector.config.ConfigKey.Kind.POWER_OF_TWO;
 import static dev.funnel.collector.config.ConfigKey.Kind.STRING;
 
+import dev.funnel.collector.bpf.CpuSampling;
 import dev.funnel.collector.bpf.FdBurstHook;
 import dev.funnel.collector.bpf.KernelConfig;
 import dev.funnel.collector.bpf.Sensor;
@@ -60,6 +61,13 @@ public final class CollectorConfig {
             ConfigKey.of("slow.request.ms", "500", POSITIVE_INT, "Server requests slower than this leave the kernel."),
             ConfigKey.of("slow.request.ignore.ports", "9092", PORTS,
                     "Local ports never timed (at most 8): long-poll servers answer late by design, e.g. Kafka."),
+            ConfigKey.of("cpu.sample.hz", "49", POSITIVE_INT,
+                    "cpu_profile: on-CPU samples per second on each CPU (at most 1000); 49 is off-beat with 100/250/1000 Hz timers."),
+            ConfigKey.of("cpu.interval.ms", "1000", POSITIVE_INT,
+                    "cpu_profile: the kernel's sample counts are taken (and busy processes reported) this often; at least 100."),
+            ConfigKey.of("cpu.report.percent", "20", POSITIVE_INT,
+                    "cpu_profile: a process using at least this percent of one core in an interval is reported, with its busiest stacks."),
+            ConfigKey.of("cpu.top.stacks", "5", POSITIVE_INT, "cpu_profile: stacks named per reported process, busiest first."),
             ConfigKey.of("cache.processes", "16384", POSITIVE_INT, "Processes whose context is remembered."),
             ConfigKey.of("cgroup.root", "", STRING,
                     "The host's cgroup2 tree; empty: where /proc/mounts says (set it in a container, e.g. /host/sys/fs/cgroup)."),
@@ -181,7 +189,20 @@ public final class CollectorConfig {
                 .sensors(sensors())
                 .fdBurstHook(FdBurstHook.of(string("fd.burst.hook")))
                 .probeTgid(integer("probe.pid"))
+                .cpuSampling(cpuSampling())
                 .build();
+    }
+
+    private CpuSampling cpuSampling() {
+        int hz = integer("cpu.sample.hz");
+        if (hz > 1000) {
+            throw new ConfigException("bad value for 'cpu.sample.hz': " + hz + " is above 1000 samples per second");
+        }
+        if (integer("cpu.interval.ms") < 100) {
+            throw new ConfigException("bad value for 'cpu.interval.ms': " + integer("cpu.interval.ms") + " is below 100");
+        }
+        return new CpuSampling(hz, millisAsNanos("cpu.interval.ms"), integer("cpu.report.percent") / 100.0,
+                integer("cpu.top.stacks"));
     }
 
     /** The Kafka sink's part of the settings. */

@@ -3,6 +3,7 @@ package dev.funnel.collector.enrich;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.schema.BurstDetail;
 import dev.funnel.schema.BurstKind;
+import dev.funnel.schema.CpuProfileDetail;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventType;
 import dev.funnel.schema.ExecDetail;
@@ -10,7 +11,11 @@ import dev.funnel.schema.ExitDetail;
 import dev.funnel.schema.ForkDetail;
 import dev.funnel.schema.ParentInfo;
 import dev.funnel.schema.ProcessContext;
+import dev.funnel.schema.SampledStack;
 import dev.funnel.schema.SlowRequestDetail;
+import dev.funnel.schema.StackFrame;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Attaches context to a kernel event at once, on the drain thread, because the process may
@@ -100,6 +105,8 @@ public final class EventEnricher {
             return EventType.BURST;
         } else if (e instanceof KernelEvent.SlowRequest) {
             return EventType.SLOW_REQUEST;
+        } else if (e instanceof KernelEvent.CpuProfile) {
+            return EventType.CPU_PROFILE;
         }
         return EventType.PROBE;
     }
@@ -118,7 +125,21 @@ public final class EventEnricher {
         } else if (e instanceof KernelEvent.SlowRequest s) {
             return new SlowRequestDetail(s.durationNs(), clock.toWallNs(s.requestStartNs()), s.localPort(),
                     s.remoteAddress(), s.remotePort());
+        } else if (e instanceof KernelEvent.CpuProfile c) {
+            return cpuProfile(c);
         }
         return null;
+    }
+
+    private static CpuProfileDetail cpuProfile(KernelEvent.CpuProfile c) {
+        List<SampledStack> stacks = new ArrayList<>(c.stacks().size());
+        for (KernelEvent.Stack s : c.stacks()) {
+            List<StackFrame> frames = new ArrayList<>(s.frames().size());
+            for (KernelEvent.Frame f : s.frames()) {
+                frames.add(new StackFrame(f.function(), f.module(), f.offset(), f.buildId(), f.kernel()));
+            }
+            stacks.add(new SampledStack(s.samples(), frames));
+        }
+        return new CpuProfileDetail(c.samples(), c.intervalNs(), c.sampleHz(), stacks, c.stackErrors());
     }
 }

@@ -55,4 +55,35 @@ public sealed interface KernelEvent {
             String remoteAddress, int remotePort) implements KernelEvent {}
 
     record Probe(Header header) implements KernelEvent {}
+
+    /**
+     * On-CPU samples of one process over one interval (never a ring record: the profiler builds
+     * it from the kernel's counts). header: the task of the process's latest sample, with tsNs
+     * the end of the interval. samples: all its samples; stacks: the busiest, already named,
+     * most samples first; stackErrors: samples whose stack the kernel could not keep.
+     */
+    record CpuProfile(Header header, int samples, long intervalNs, int sampleHz, List<Stack> stacks,
+            int stackErrors) implements KernelEvent {
+        /** The process's share of one core in the interval (1.0 = one core all the time). */
+        public double coreShare() {
+            return samples / (sampleHz * (intervalNs / 1e9));
+        }
+    }
+
+    /** A distinct stack and its samples; frames innermost first: kernel frames (if any), then user frames. */
+    record Stack(int samples, List<Frame> frames) {}
+
+    /**
+     * One frame: function null when no symbol covers it; module the mapped file, [vdso],
+     * [kernel], [name] for a kernel module, [jit] for a perf map entry, null for anonymous
+     * memory; offset the address as in the module's file (the address itself without a module).
+     */
+    record Frame(String function, String module, long offset, String buildId, boolean kernel) {
+        /** function+module as people read it: "handle_batch (/usr/bin/worker)", "[unknown] (libc.so.6+0x2a1f)". */
+        @Override
+        public String toString() {
+            String where = module == null ? "" : " (" + module + (function == null ? "+0x" + Long.toHexString(offset) : "") + ")";
+            return (function != null ? function : "0x" + Long.toHexString(offset)) + where;
+        }
+    }
 }

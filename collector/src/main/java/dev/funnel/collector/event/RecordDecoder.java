@@ -100,9 +100,7 @@ public final class RecordDecoder {
             return null;
         }
         int type = b.getInt(off + H_TYPE);
-        KernelEvent.Header h = new KernelEvent.Header(b.getLong(off + H_TS), b.getLong(off + H_START),
-                b.getLong(off + H_PARENT_START), b.getLong(off + H_CGROUP), type, b.getInt(off + H_PID), b.getInt(off + H_TID),
-                b.getInt(off + H_PPID), b.getInt(off + H_UID), b.getInt(off + H_EXEC_SEQ), comm(b, off + H_COMM));
+        KernelEvent.Header h = header(b, off);
         KernelEvent e = switch (type) {
             case RecordLayout.TYPE_FORK -> len < FORK_EVENT.size() ? null
                     : new KernelEvent.Fork(h, b.getInt(off + FORK_CHILD_PID));
@@ -120,6 +118,14 @@ public final class RecordDecoder {
             lastMalformed = "type " + type + ", " + len + " bytes";
         }
         return e;
+    }
+
+    /** A struct event_header at b[off] (little-endian). */
+    public KernelEvent.Header header(ByteBuffer b, int off) {
+        return new KernelEvent.Header(b.getLong(off + H_TS), b.getLong(off + H_START),
+                b.getLong(off + H_PARENT_START), b.getLong(off + H_CGROUP), b.getInt(off + H_TYPE), b.getInt(off + H_PID),
+                b.getInt(off + H_TID), b.getInt(off + H_PPID), b.getInt(off + H_UID), b.getInt(off + H_EXEC_SEQ),
+                comm(b, off + H_COMM));
     }
 
     private KernelEvent exec(KernelEvent.Header h, ByteBuffer b, int off) {

@@ -20,7 +20,9 @@ public final class RecordLayout {
     public static final int TYPE_BURST = 4;
     public static final int TYPE_SLOW_REQUEST = 5;
     public static final int TYPE_PROBE = 6;
-    public static final int TYPE_MAX = 7;
+    /** Never a ring record: the profiler's events, built from the cpu_samples map. */
+    public static final int TYPE_CPU_PROFILE = 7;
+    public static final int TYPE_MAX = 8;
 
     /** enum emit_stat in funnel.h: the emit_stats map is indexed type * EMIT_STAT_MAX + stat. */
     public static final int STAT_ATTEMPTS = 0;
@@ -59,8 +61,27 @@ public final class RecordLayout {
             .u16("family").u16("lport").u16("rport").u16("reserved").u8s("raddr", 16)
             .build();
 
+    /** cpu_sample.h: the key and value of the cpu_samples map (stack ids are signed: -errno). */
+    public static final StructLayout CPU_SAMPLE_KEY = struct("cpu_sample_key")
+            .u32("pid").u32("user_stack").u32("kernel_stack").u32("pad")
+            .build();
+
+    public static final StructLayout CPU_SAMPLE_VALUE = struct("cpu_sample_value")
+            .u64("samples").struct("last", EVENT_HEADER)
+            .build();
+
+    /** Frames per stack in the cpu_stacks map (CPU_STACK_DEPTH). */
+    public static final int CPU_STACK_DEPTH = 32;
+
+    /** enum cpu_sample_stat: indexes of the cpu_sample_stats map. */
+    public static final int CPU_STAT_SAMPLES = 0;
+    public static final int CPU_STAT_STACK_COLLISION = 1;
+    public static final int CPU_STAT_STACK_FULL = 2;
+    public static final int CPU_STAT_UNTRACKED = 3;
+
     public static final List<StructLayout> ALL = List.of(
-            EVENT_HEADER, FORK_EVENT, EXEC_EVENT, EXIT_EVENT, BURST_EVENT, SLOW_REQUEST_EVENT);
+            EVENT_HEADER, FORK_EVENT, EXEC_EVENT, EXIT_EVENT, BURST_EVENT, SLOW_REQUEST_EVENT, CPU_SAMPLE_KEY,
+            CPU_SAMPLE_VALUE);
 
     private RecordLayout() {}
 }

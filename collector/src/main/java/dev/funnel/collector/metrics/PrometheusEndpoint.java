@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * from one {@link CollectorStats} snapshot per scrape.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
-    private static final String[] TYPES = {"", "fork", "exec", "exit", "burst", "slow_request", "probe"};
+    private static final String[] TYPES = {"", "fork", "exec", "exit", "burst", "slow_request", "probe", "cpu_profile"};
 
     private final HttpServer server;
 

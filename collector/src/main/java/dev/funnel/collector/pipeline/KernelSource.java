@@ -11,7 +11,9 @@ import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.collector.event.RecordDecoder;
 import dev.funnel.collector.event.RecordLayout;
+import dev.funnel.collector.profile.CpuProfiler;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
@@ -57,7 +59,10 @@ public final class KernelSource implements AutoCloseable {
     private final Consumer<KernelEvent> toHandler = this::dispatch;
     private final RingView.Records decodeInPlace = (data, off, len) -> decoder.decode(data, off, len, toHandler);
     private final AtomicLongArray received = new AtomicLongArray(RecordLayout.TYPE_MAX);
+    /** Events made outside the ring (the profiler's), handed to the handler on the drain thread. */
+    private final ConcurrentLinkedQueue<List<KernelEvent>> injected = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private CpuProfiler profiler;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long batches;
@@ -92,7 +97,7 @@ public final class KernelSource implements AutoCloseable {
             obj.load();
             for (HookPlan.Attach a : plan.programs()) {
                 try {
-                    obj.attach(a.program());
+                    attach(obj, config, a);
                 } catch (BpfException e) {
                     throw new BpfException("sensor " + a.sensor().configName() + ": " + e.getMessage()
                             + " (disable it with sensors=... in the config)", e);
@@ -104,8 +109,20 @@ public final class KernelSource implements AutoCloseable {
             throw e;
         }
         KernelSource source = new KernelSource(obj, ring, config, plan, handler, pollTimeoutMs);
+        if (config.sensors().contains(Sensor.CPU_PROFILE)) {
+            source.profiler = CpuProfiler.start(obj, config.cpuSampling(), source.injected::add);
+        }
         source.thread.start();
         return source;
+    }
+
+    /** A hook, or for the CPU sampler a cpu-clock perf event on every CPU. */
+    private static void attach(BpfObject obj, KernelConfig config, HookPlan.Attach a) {
+        if (a.sensor() == Sensor.CPU_PROFILE) {
+            obj.attachCpuClock(a.program(), config.cpuSampling().periodNs());
+        } else {
+            obj.attach(a.program());
+        }
     }
 
     /** struct sweep_args in sweep.bpf.c: { u32 force }. */
@@ -121,6 +138,7 @@ public final class KernelSource implements AutoCloseable {
         try {
             while (running) {
                 readBatch();
+                deliverInjected();
                 if (ring.stalled()) {
                     Thread.onSpinWait(); // a record is being written right now
                 } else if (ring.pending() == 0) {
@@ -143,6 +161,7 @@ public final class KernelSource implements AutoCloseable {
             while (ring.pending() > 0 && System.nanoTime() < giveUp) {
                 readBatch();
             }
+            deliverInjected();
         } catch (Throwable t) {
             failure = t;
         }
@@ -160,6 +179,14 @@ public final class KernelSource implements AutoCloseable {
         ring.release(); // decoded into objects: the kernel may reuse the space
         batches++;
         if (n > 0) {
+            handler.batchEnd();
+        }
+    }
+
+    /** Hands on what the profiler made since the last time, one batch per interval. */
+    private void deliverInjected() {
+        for (List<KernelEvent> batch; (batch = injected.poll()) != null; ) {
+            batch.forEach(this::dispatch);
             handler.batchEnd();
         }
     }
@@ -202,9 +229,14 @@ public final class KernelSource implements AutoCloseable {
         return kernelStats;
     }
 
-    /** The drain thread's failure, if it stopped on one. */
+    /** The drain thread's failure, or the profiler's, if one stopped on one. */
     public Throwable failure() {
-        return failure;
+        return failure != null ? failure : profiler != null ? profiler.failure() : null;
+    }
+
+    /** The CPU profiler, or null when the cpu_profile sensor is off. */
+    public CpuProfiler profiler() {
+        return profiler;
     }
 
     public KernelConfig config() {
@@ -227,7 +259,7 @@ public final class KernelSource implements AutoCloseable {
     public synchronized void resume() {
         if (!closed && paused) {
             for (HookPlan.Attach a : plan.programs()) {
-                obj.attach(a.program());
+                attach(obj, config, a);
             }
             paused = false;
         }
@@ -254,6 +286,9 @@ public final class KernelSource implements AutoCloseable {
         }
         closed = true;
         obj.detach();
+        if (profiler != null) {
+            profiler.close(); // before the drain thread's last pass, which delivers its last profiles
+        }
         running = false;
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));

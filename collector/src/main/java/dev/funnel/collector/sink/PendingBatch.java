@@ -2,6 +2,9 @@ package dev.funnel.collector.sink;
 
 import dev.funnel.collector.enrich.Enriched;
 import dev.funnel.schema.BurstDetail;
+import dev.funnel.schema.CpuProfileDetail;
+import dev.funnel.schema.SampledStack;
+import dev.funnel.schema.StackFrame;
 import dev.funnel.schema.ExecDetail;
 import dev.funnel.schema.ParentInfo;
 import dev.funnel.schema.ProcessContext;
@@ -110,6 +113,14 @@ final class PendingBatch {
             return n;
         } else if (d instanceof BurstDetail b) {
             return EVENT_BYTES + 40 + len(b.getDestination());
+        } else if (d instanceof CpuProfileDetail c) {
+            long n = EVENT_BYTES + 24;
+            for (SampledStack s : c.getStacks()) {
+                for (StackFrame f : s.getFrames()) {
+                    n += 12 + len(f.getFunction()) + len(f.getModule()) + len(f.getBuildId());
+                }
+            }
+            return n;
         }
         return EVENT_BYTES + 16;
     }
