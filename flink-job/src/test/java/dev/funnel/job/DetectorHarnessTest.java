@@ -8,11 +8,13 @@ import dev.funnel.job.detect.Detectors;
 import dev.funnel.job.detect.FdBurst;
 import dev.funnel.job.detect.ForkPanes;
 import dev.funnel.job.detect.ForkStorm;
+import dev.funnel.job.detect.HighCpu;
 import dev.funnel.job.detect.ShortLivedFlood;
 import dev.funnel.job.detect.SustainedForkRate;
 import dev.funnel.job.detect.incident.IncidentGrouper;
 import dev.funnel.job.detect.ForkBomb;
 import dev.funnel.job.detect.CrashLoop;
+import dev.funnel.job.detect.window.CpuStats;
 import dev.funnel.job.detect.window.LateEvents;
 import dev.funnel.job.detect.window.WindowStats;
 import dev.funnel.job.model.AlertRecord;
@@ -161,6 +163,48 @@ class DetectorHarnessTest {
         assertEquals(300, h.extractOutputValues().get(0).count);
         assertEquals(0, h.numKeyedStateEntries());
         assertEquals(0, h.numEventTimeTimers());
+        h.close();
+    }
+
+    /** A CPU profile: samples at 49 Hz over the second before ms, all in function hot. */
+    static EventRecord profile(int pid, long ms, int samples, String hot) {
+        EventRecord e = event(Kind.CPU_PROFILE, pid, ms, samples);
+        e.sampleHz = 49;
+        e.durationNs = 1_000_000_000L;
+        e.frames = new String[] {hot};
+        e.frameSamples = new int[] {samples};
+        e.hotStack = hot + " < main (x)";
+        return e;
+    }
+
+    @Test
+    void highCpuSumsSamplesOverSlidingWindowsIgnoresAShortBurstAndForgetsTheProcess() throws Exception {
+        var rule = rules.get(HighCpu.NAME);
+        long windowMs = rule.windowMs();
+        long slideMs = rule.durationMs("slide");
+        // window -> filter -> map: the window operator is two steps up.
+        var h = DetectorHarnessTest.<EventRecord, CpuStats>harnessAbove(new HighCpu().build(inputs(), rule), 2,
+                EventRecord::processKey);
+        // Process 7: a whole core for a whole window; process 8: a core for a third of it (a build step).
+        for (long ms = 1_000; ms <= windowMs; ms += 1_000) {
+            h.processElement(new StreamRecord<>(profile(7, ms - 1, 49, "handle_batch (worker)"), ms - 1));
+            if (ms <= windowMs / 3) {
+                h.processElement(new StreamRecord<>(profile(8, ms - 1, 49, "cc1 (cc1)"), ms - 1));
+            }
+        }
+        h.processWatermark(windowMs - 1);
+        List<CpuStats> full = h.extractOutputValues().stream().filter(s -> s.windowEndMs == windowMs).toList();
+        CpuStats seven = full.stream().filter(s -> s.key.equals("h/7@1007")).findFirst().orElseThrow();
+        CpuStats eight = full.stream().filter(s -> s.key.equals("h/8@1008")).findFirst().orElseThrow();
+        assertEquals(1.0, seven.coreShare(), 1e-9);
+        assertEquals(List.of("handle_batch (worker)"), List.of(seven.frames));
+        assertEquals(49L * windowMs / 1000, seven.frameSamples[0]);
+        assertEquals(1.0 / 3, eight.coreShare(), 1e-9);
+        assertTrue(eight.coreShare() < rule.threshold(), "a short busy burst stays under the window's share");
+        // Every window that could hold a profile closes: no state or timer is left.
+        h.processWatermark(2 * windowMs + slideMs);
+        assertEquals(0, h.numKeyedStateEntries(), "window state cleared");
+        assertEquals(0, h.numEventTimeTimers(), "timers cleared");
         h.close();
     }
 

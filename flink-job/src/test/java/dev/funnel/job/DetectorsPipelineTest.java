@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.job.detect.ForkStorm;
+import dev.funnel.job.detect.HighCpu;
 import dev.funnel.job.detect.ShortLivedFlood;
 import dev.funnel.job.detect.FdBurst;
 import dev.funnel.job.detect.ConnectionBurst;
@@ -57,6 +58,35 @@ class DetectorsPipelineTest {
                 + " parent 1, host web-1; same incident: sustained_fork_rate on PID 100", a.summary,
                 "each other detector named once, the headline's own later windows not at all");
         assertEquals(List.of(ForkStorm.NAME, "sustained_fork_rate"), a.findings.stream().map(f -> f.detector).toList());
+    }
+
+    @Test
+    void aWorkerBurningACoreForMinutesIsOneHighCpuAlertNamingItsFunction() throws Exception {
+        List<Event> ev = new ArrayList<>();
+        for (int s = 1; s <= 180; s++) {
+            ev.add(sim.cpuProfile(s * 1000.0, 100, WORKER, "handle_batch", 48)); // 98% of a core for 3 minutes
+            if (s <= 20) {
+                ev.add(sim.cpuProfile(s * 1000.0, 200, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "ggc_internal_alloc", 49));
+            }
+        }
+        List<EventBatch> batches = new ArrayList<>();
+        for (Event e : ev) {
+            batches.add(sim.batch(List.of(e))); // one profile per collector interval
+        }
+        List<AlertRecord> alerts = JobTestKit.alerts(Detectors.defaultRules(), batches);
+        assertEquals(1, alerts.size(), "one incident, and the 20 s compile stays under the window's share: " + alerts);
+        AlertRecord a = alerts.get(0);
+        assertEquals(HighCpu.NAME, a.detector);
+        assertEquals(100, a.pid);
+        assertEquals(42, a.ppid);
+        // The first window over the threshold is [0 s, 60 s): 59 profiles of 48 samples (44 of
+        // them in handle_batch) against 49 Hz x 60 s.
+        assertEquals("High CPU in container abababababab, process /usr/bin/worker (PID 100), function handle_batch"
+                + " (worker) (92% of samples), parent PID 42: 96% of a core over 60 s, host web-1", a.summary);
+        assertEquals("handle_batch (worker)", a.attributes.get("function"));
+        assertEquals("handle_batch (worker) 92%", a.attributes.get("frame_1"));
+        assertEquals("__memcpy_avx_unaligned (libc.so.6) 8%", a.attributes.get("frame_2"));
+        assertEquals("handle_batch (worker) < main (worker)", a.attributes.get("stack"));
     }
 
     @Test

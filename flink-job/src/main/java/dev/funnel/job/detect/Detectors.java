@@ -27,7 +27,7 @@ public final class Detectors {
     /** Every detector, in the order their sections appear in default-rules.yaml. */
     public static final List<Detector> ALL = List.of(new ForkStorm(), new ForkBomb(), new SustainedForkRate(),
             new ShortLivedFlood(), new CrashLoop(), new SlowRequests(), new FdExhaustion(), new FdBurst(),
-            new ConnectionBurst(), new LostVisibility(), new CollectorGaps());
+            new ConnectionBurst(), new HighCpu(), new LostVisibility(), new CollectorGaps());
 
     /**
      * The job's own section: whether findings are grouped into incidents (one alert each).

@@ -38,6 +38,12 @@ public class EventRecord {
     public int localPort;      // SLOW_REQUEST: the server's port
     public String destination; // CONNECT_BURST: the address connected to; SLOW_REQUEST: the client's
     public int destinationPort; // CONNECT_BURST: the port connected to; SLOW_REQUEST: the client's
+    public int sampleHz;        // CPU_PROFILE: samples per second per CPU (durationNs: the interval)
+    /** CPU_PROFILE: the innermost frame of each named stack, as people read it, busiest first,
+     *  with its samples in frameSamples (same index); hotStack: the busiest stack, innermost first. */
+    public String[] frames;
+    public int[] frameSamples;
+    public String hotStack;
 
     /** The batch's loss accounting: cumulative lost events of the collector run, and the
      *  part of it reported by this batch (see Loss in EventBatch.avsc). */
@@ -132,6 +138,10 @@ public class EventRecord {
         r.localPort = localPort;
         r.destination = destination;
         r.destinationPort = destinationPort;
+        r.sampleHz = sampleHz;
+        r.frames = frames;           // never mutated once mapped: shared, not copied
+        r.frameSamples = frameSamples;
+        r.hotStack = hotStack;
         r.lostTotal = lostTotal;
         r.lostDelta = lostDelta;
         return r;

@@ -8,5 +8,8 @@ public enum Kind {
     GROUP_FORK_BURST,
     /** Short-lived children that failed, counted in the kernel (subject: their parent). */
     CHILD_FAILED_BURST,
-    SLOW_REQUEST, OTHER
+    SLOW_REQUEST,
+    /** On-CPU samples of one process over one collector interval (count: the samples). */
+    CPU_PROFILE,
+    OTHER
 }

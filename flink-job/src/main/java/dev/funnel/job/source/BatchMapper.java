@@ -4,6 +4,7 @@ import dev.funnel.job.model.BatchInfo;
 import dev.funnel.job.model.EventRecord;
 import dev.funnel.job.model.Kind;
 import dev.funnel.schema.BurstDetail;
+import dev.funnel.schema.CpuProfileDetail;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.ExitDetail;
@@ -95,6 +96,12 @@ public final class BatchMapper {
                 }
             }
             case BURST -> burst(r, (BurstDetail) d);
+            case CPU_PROFILE -> {
+                r.kind = Kind.CPU_PROFILE;
+                if (d instanceof CpuProfileDetail c) {
+                    CpuFrames.fill(r, c);
+                }
+            }
             default -> r.kind = Kind.OTHER;
         }
         return r;

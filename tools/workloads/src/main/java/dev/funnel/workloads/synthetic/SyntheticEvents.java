@@ -2,6 +2,7 @@ package dev.funnel.workloads.synthetic;
 
 import dev.funnel.schema.BurstDetail;
 import dev.funnel.schema.BurstKind;
+import dev.funnel.schema.CpuProfileDetail;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.EventType;
@@ -11,7 +12,9 @@ import dev.funnel.schema.Loss;
 import dev.funnel.schema.ParentInfo;
 import dev.funnel.schema.ProcessContext;
 import dev.funnel.schema.ProcessInfo;
+import dev.funnel.schema.SampledStack;
 import dev.funnel.schema.SlowRequestDetail;
+import dev.funnel.schema.StackFrame;
 import dev.funnel.schema.wire.ProcessContexts;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +59,22 @@ public final class SyntheticEvents {
 
     private Event event(EventType t, double ms, ProcessInfo p, String parentExe, Object detail) {
         return new Event(t, ns(ms), (long) (ms * 1_000_000L), p.getTid(), -1, p, parent(p, parentExe), detail);
+    }
+
+    /**
+     * A CPU profile of pid over the second before ms: samples at 49 Hz, in two stacks, the
+     * busiest with function hot in exe (under main), the other in libc's memcpy.
+     */
+    public Event cpuProfile(double ms, int pid, String exe, String hot, int samples) {
+        int hotSamples = samples - samples / 10;
+        StackFrame main = new StackFrame("main", exe, 0x1100L, "beef", false);
+        List<SampledStack> stacks = List.of(
+                new SampledStack(hotSamples, List.of(new StackFrame(hot, exe, 0x1d4bL, "beef", false), main)),
+                new SampledStack(samples - hotSamples, List.of(
+                        new StackFrame("__memcpy_avx_unaligned", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x18a1cL, null, false),
+                        main)));
+        return event(EventType.CPU_PROFILE, ms, process(pid, 42, exe), "/bin/bash",
+                new CpuProfileDetail(samples, 1_000_000_000L, 49, stacks, 0));
     }
 
     public Event fork(double ms, int pid, String exe, int child) {
