@@ -49,6 +49,7 @@ slow_requests: {min_count: 1, cooldown: 0s}
 fd_exhaustion: {share: 5, min_limit: 1, cooldown: 0s}
 fd_burst: {enabled: true, threshold: 0, cooldown: 0s}
 connection_burst: {threshold: 0, cooldown: 0s}
+high_cpu: {threshold: 0, cooldown: 0s}
 incidents: {enabled: false}
 YAML
 fi

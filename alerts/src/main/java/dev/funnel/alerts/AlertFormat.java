@@ -41,6 +41,17 @@ public final class AlertFormat {
         if (a.getCgroupPath() != null) {
             s.append("\n    cgroup ").append(a.getCgroupPath());
         }
+        // high_cpu: where the CPU was, captured while the process ran.
+        var attrs = a.getAttributes();
+        if (attrs.get("frame_1") != null) {
+            s.append("\n    top frames");
+            for (int i = 1; attrs.get("frame_" + i) != null; i++) {
+                s.append(i == 1 ? " " : "; ").append(attrs.get("frame_" + i));
+            }
+        }
+        if (attrs.get("stack") != null) {
+            s.append("\n    stack ").append(attrs.get("stack"));
+        }
         if (a.getCmdline() != null && !a.getCmdline().isEmpty()) {
             s.append("\n    cmdline ").append(a.getCmdline());
         }

@@ -11,6 +11,8 @@ import dev.funnel.alerts.JobProgress;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.schema.Alert;
+import dev.funnel.workloads.ContainerScope;
+import dev.funnel.workloads.Workloads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class EndToEndIT {
     static final Path ROOT = Path.of(System.getenv().getOrDefault("FUNNEL_BUILD_ROOT", "..")).toAbsolutePath().normalize();
-    /** The longest window of the default rules (10 s), the incident grouper's longest hold (2 s), 1 s of slack. */
+    /** The longest window of the default fork/fd/request rules (10 s), the incident grouper's longest hold (2 s),
+     *  1 s of slack (high_cpu's 60 s window is waited for by its own test). */
     static final long LONGEST_WINDOW_MS = 13_000;
     static EmbeddedFunnel funnel;
     static AlertWatch alerts;
@@ -110,5 +113,33 @@ class EndToEndIT {
         assertTrue(a.getObserved() > 50, "observed " + a.getObserved());
         assertEquals(0, a.getLostEventsInWindow());
         assertTrue(stormToAlert <= 5_000, "alert readable " + stormToAlert + " ms after the storm started");
+    }
+
+    @Test
+    void aWorkerBurningACoreInAContainerGivesOneHighCpuAlertNamingItsFunction() throws Exception {
+        // The default rule: 0.9 of a core over a 60 s window sliding by 10 s; 75 s of spinning
+        // fills at least one window whatever the phase.
+        try (ContainerScope scope = ContainerScope.create()) {
+            Process worker = scope.start(List.of(Workloads.binary().toString(), "spin", "75"));
+            long pid = worker.pid();
+            AlertWatch.Seen first = alerts.await(a -> a.getPid() == pid, 150_000)
+                    .orElseThrow(() -> new AssertionError("no alert about the worker " + pid + " in 150 s; saw " + alerts.all()));
+            assertEquals(0, worker.waitFor(), new String(worker.getInputStream().readAllBytes()));
+            job.awaitAlertsUpTo(System.currentTimeMillis(), LONGEST_WINDOW_MS, alerts, 90_000);
+            List<Alert> about = alerts.all().stream().map(AlertWatch.Seen::alert).filter(a -> a.getPid() == pid).toList();
+            System.out.println(AlertFormat.human(first.alert()));
+
+            assertEquals(1, about.size(), "one alert for one runaway worker: " + about);
+            Alert a = first.alert();
+            assertEquals("high_cpu", a.getDetector());
+            assertEquals(scope.id(), a.getContainerId());
+            assertTrue(a.getExe() != null && a.getExe().endsWith("/funnel-workload"), "exe: " + a.getExe());
+            assertEquals(ProcessHandle.current().pid(), a.getPpid(), "parent: this test's JVM");
+            assertEquals("handle_batch (funnel-workload)", a.getAttributes().get("function"));
+            assertTrue(a.getSummary().startsWith("High CPU in container " + scope.id().substring(0, 12) + ", process "),
+                    a.getSummary());
+            assertTrue(a.getSummary().contains(", function handle_batch (funnel-workload) ("), a.getSummary());
+            assertTrue(a.getObserved() >= 0.9, "observed " + a.getObserved());
+        }
     }
 }

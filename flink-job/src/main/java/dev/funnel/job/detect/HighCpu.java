@@ -115,7 +115,8 @@ public final class HighCpu implements Detector {
     }
 
     private static String percent(long part, long whole) {
-        return whole == 0 ? "0%" : Math.round(100.0 * part / whole) + "%";
+        long p = whole == 0 ? 0 : Math.round(100.0 * part / whole);
+        return p == 0 && part > 0 ? "<1%" : p + "%";
     }
 
     /** Incremental: O(frames) state per key and window, not the profiles. */

@@ -1,10 +1,14 @@
 package dev.funnel.workloads.stress;
 
+import dev.funnel.workloads.ContainerScope;
 import dev.funnel.workloads.Workloads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Real workloads, each sized to trip one detector of the default rules by a clear margin.
@@ -38,6 +42,26 @@ public enum Scenario {
             return Workloads.run("opens", "20000").report();
         }
     },
+    HIGH_CPU("high-cpu", "high_cpu: a native worker burns one core in handle_batch() for 80 s, inside a cgroup v2"
+            + " \"container\" (funnel-stress.slice/docker-<id>.scope; outside one without root)") {
+        @Override
+        public String run() throws Exception {
+            List<String> cmd = List.of(Workloads.binary().toString(), "spin", "80");
+            if (!"0".equals(uid())) {
+                return Workloads.run("spin", "80").report() + " (not root: no container)";
+            }
+            try (ContainerScope scope = ContainerScope.create()) {
+                Process p = scope.start(cmd);
+                System.out.println("worker pid=" + p.pid() + " in container " + scope.id() + ", parent PID "
+                        + ProcessHandle.current().pid() + "; the alert comes after the rule's 60 s window");
+                String out = new String(p.getInputStream().readAllBytes()).trim();
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("the worker failed: " + out);
+                }
+                return out + " container=" + scope.id();
+            }
+        }
+    },
     CONNECT_BURST("connect-burst", "connection_burst: 500 TCP connects to one local listener") {
         @Override
         public String run() throws Exception {
@@ -68,6 +92,15 @@ public enum Scenario {
 
     /** Runs the workload to its end; says what it did. */
     public abstract String run() throws Exception;
+
+    private static String uid() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+")[1]).findFirst().orElse("?");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
 
     public static Scenario byId(String id) {
         for (Scenario s : values()) {
