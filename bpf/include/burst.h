@@ -41,6 +41,9 @@ struct burst_state {
 	__u32 hot;                 /* 1 while aggregating */
 	__u16 dport;               /* CONNECT: last destination port */
 	__u16 reserved;
+	__s32 stack_id;            /* user stack (burst_stacks) of the event that turned the key hot;
+	                            * -1: none (a kind whose current task is not the subject) */
+	__u32 reserved2;
 };
 
 struct {
@@ -49,6 +52,20 @@ struct {
 	__type(key, struct burst_key);
 	__type(value, struct burst_state);
 } bursts SEC(".maps") __weak;
+
+/*
+ * The user stack of the call that turned a key hot (FORK, FD_OPEN, CONNECT: the subject is the
+ * current task): once per hot key, never per event. BPF_F_REUSE_STACKID: a colliding new stack
+ * replaces the old one, so the map never fills; the collector names stacks as their records
+ * arrive, and an id a collision reused in between names the newer stack (rare, not detected).
+ */
+#define BURST_STACK_DEPTH 32
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 1024);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, BURST_STACK_DEPTH * sizeof(__u64));
+} burst_stacks SEC(".maps") __weak;
 
 /*
  * The keys that turned hot and may hold pending counts: the only ones the sweeper visits.
@@ -106,19 +123,21 @@ static __always_inline void burst_emit(struct burst_key *key, struct burst_state
 	rec->dport = st->dport;
 	__builtin_memcpy(rec->daddr, key->addr, sizeof(rec->daddr));
 	rec->subject = key->tgid;
-	rec->reserved = 0;
+	rec->stack_id = st->stack_id;
 	emit_submit(rec, sizeof(*rec));
 }
 
 /*
  * Count one event for key. Returns true when the key is cold and the caller should emit a
  * single record for the event itself (only if singles is true); otherwise the event was
- * counted into the key's aggregate, which this call may have emitted.
+ * counted into the key's aggregate, which this call may have emitted. ctx: the program's
+ * context when the current task is the key's subject (its user stack is taken once, as the
+ * key turns hot), else NULL.
  */
-static __always_inline bool burst_count(struct burst_key *key, __u32 pre_threshold, bool singles,
+static __always_inline bool burst_count(void *ctx, struct burst_key *key, __u32 pre_threshold, bool singles,
 					__u16 dport)
 {
-	struct burst_state fresh = {};
+	struct burst_state fresh = { .stack_id = -1 };
 	__u64 now = bpf_ktime_get_boot_ns();
 	struct burst_state *st;
 	__u32 count;
@@ -158,8 +177,11 @@ static __always_inline bool burst_count(struct burst_key *key, __u32 pre_thresho
 	st->last_ns = now;
 	st->dport = dport;
 	if (st->hot ? now - st->last_emit_ns >= flush_ns : count > pre_threshold) {
-		if (!st->hot)
+		if (!st->hot) {
 			mark_hot(key);
+			st->stack_id = ctx ? (__s32)bpf_get_stackid(ctx, &burst_stacks,
+								     BPF_F_USER_STACK | BPF_F_REUSE_STACKID) : -1;
+		}
 		st->hot = 1;
 		burst_emit(key, st, now, true);
 	}

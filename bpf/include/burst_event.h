@@ -36,7 +36,8 @@ struct burst_event {
 	__u16 dport;        /* CONNECT: destination port of the last connect, host order */
 	__u8 daddr[16];     /* CONNECT: destination; AF_INET uses the first 4 bytes */
 	__u32 subject;      /* whose burst: a pid, or the session id for GROUP_FORK */
-	__u32 reserved;
+	__s32 stack_id;     /* FORK, FD_OPEN, CONNECT: the user stack (burst_stacks) of the call that
+	                     * turned the key hot; < 0: none */
 };
 
 #endif

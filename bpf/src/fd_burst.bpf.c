@@ -17,39 +17,39 @@
 /* Opens per process and bucket before its counts leave the kernel. */
 const volatile __u32 fd_pre_threshold = 64;
 
-static __always_inline int count_open(long ret)
+static __always_inline int count_open(void *ctx, long ret)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct burst_key key = { .tgid = tgid, .kind = BURST_FD_OPEN };
 
 	if (ret < 0 || is_ignored(tgid))
 		return 0;
-	burst_count(&key, fd_pre_threshold, false, 0);
+	burst_count(ctx, &key, fd_pre_threshold, false, 0);
 	return 0;
 }
 
 SEC("fexit/do_sys_openat2")
 int BPF_PROG(count_open_fexit, int dfd, const char *filename, struct open_how *how, long ret)
 {
-	return count_open(ret);
+	return count_open(ctx, ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int count_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	return count_open(ctx->ret);
+	return count_open(ctx, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int count_openat2(struct trace_event_raw_sys_exit *ctx)
 {
-	return count_open(ctx->ret);
+	return count_open(ctx, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_open")
 int count_open_legacy(struct trace_event_raw_sys_exit *ctx)
 {
-	return count_open(ctx->ret);
+	return count_open(ctx, ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -32,11 +32,12 @@ const volatile __u32 fd_heavy_min_limit = 256;
 /* A child that exits younger than this counts as short-lived (job-flood detection). */
 const volatile __u64 short_lived_ns = 2000000000ULL;
 
-static __always_inline bool parent_burst(__u32 parent_tgid, __u32 kind)
+/* ctx: the program's context when the current task is the parent (its forks), else NULL. */
+static __always_inline bool parent_burst(void *ctx, __u32 parent_tgid, __u32 kind)
 {
 	struct burst_key key = { .tgid = parent_tgid, .kind = kind };
 
-	return burst_count(&key, proc_pre_threshold, true, 0);
+	return burst_count(ctx, &key, proc_pre_threshold, true, 0);
 }
 
 /* Forks of the session the parent belongs to, within its cgroup: the tree's storm. */
@@ -47,7 +48,7 @@ static __always_inline void group_burst(struct task_struct *parent)
 
 	key.tgid = BPF_CORE_READ(parent, signal, pids[PIDTYPE_SID], numbers[0].nr);
 	__builtin_memcpy(key.addr, &cgroup, sizeof(cgroup));
-	burst_count(&key, group_pre_threshold, false, 0);
+	burst_count(NULL, &key, group_pre_threshold, false, 0);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -60,7 +61,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (child->pid != child->tgid || is_ignored(tgid))
 		return 0;
 	group_burst(parent);
-	if (!parent_burst(tgid, BURST_FORK))
+	if (!parent_burst(ctx, tgid, BURST_FORK))
 		return 0;
 	rec = emit_reserve(FUNNEL_EV_FORK, sizeof(*rec), 1);
 	if (!rec)
@@ -85,7 +86,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	seq = bpf_task_storage_get(&exec_seqs, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (seq)
 		__sync_fetch_and_add(seq, 1);
-	if (is_ignored(task->tgid) || !parent_burst(task->real_parent->tgid, BURST_CHILD_EXEC))
+	if (is_ignored(task->tgid) || !parent_burst(NULL, task->real_parent->tgid, BURST_CHILD_EXEC))
 		return 0;
 	rec = emit_reserve(FUNNEL_EV_EXEC, sizeof(*rec), 1);
 	if (!rec)
@@ -117,7 +118,7 @@ static __always_inline void failed_child(__u32 parent_tgid)
 {
 	struct burst_key key = { .tgid = parent_tgid, .kind = BURST_CHILD_FAILED_EXIT };
 
-	burst_count(&key, 0, false, 0); /* no pre-threshold: every failure counts */
+	burst_count(NULL, &key, 0, false, 0); /* no pre-threshold: every failure counts */
 }
 
 SEC("tp_btf/sched_process_exit")
@@ -140,7 +141,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	limit = BPF_CORE_READ(task, signal, rlim[RLIMIT_NOFILE].rlim_cur);
 	fd_heavy = limit >= fd_heavy_min_limit && (__u64)open_fds * 100 >= (__u64)limit * fd_heavy_percent;
 	parent = task->real_parent->tgid;
-	if (lifetime < short_lived_ns && !fd_heavy && !parent_burst(parent, BURST_CHILD_SHORT_EXIT)) {
+	if (lifetime < short_lived_ns && !fd_heavy && !parent_burst(NULL, parent, BURST_CHILD_SHORT_EXIT)) {
 		if (task->exit_code)
 			failed_child(parent);
 		return 0;

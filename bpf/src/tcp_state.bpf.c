@@ -47,7 +47,7 @@ static __always_inline void remote_addr(const struct sock *sk, __u16 family, __u
 		bpf_probe_read_kernel(out, 16, &sk->__sk_common.skc_v6_daddr);
 }
 
-static __always_inline void count_connect(const struct sock *sk, __u16 family)
+static __always_inline void count_connect(void *ctx, const struct sock *sk, __u16 family)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct burst_key key = { .tgid = tgid, .kind = BURST_CONNECT, .family = family };
@@ -55,7 +55,7 @@ static __always_inline void count_connect(const struct sock *sk, __u16 family)
 	if (is_ignored(tgid))
 		return;
 	remote_addr(sk, family, key.addr);
-	burst_count(&key, connect_pre_threshold, false, bpf_ntohs(sk->__sk_common.skc_dport));
+	burst_count(ctx, &key, connect_pre_threshold, false, bpf_ntohs(sk->__sk_common.skc_dport));
 }
 
 /* Softirq context for a passive open: the owning process is only known at recv/send time. */
@@ -87,7 +87,7 @@ int BPF_PROG(tcp_state, const struct sock *sk, const int oldstate, const int new
 		return 0;
 	family = sk->__sk_common.skc_family;
 	if (count_connects && oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
-		count_connect(sk, family);
+		count_connect(ctx, sk, family);
 	else if (track_servers && oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
 		track_server((struct sock *)sk, family);
 	else if (track_servers && newstate == TCP_CLOSE)

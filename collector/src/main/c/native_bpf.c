@@ -421,10 +421,12 @@ static jbyteArray JNICALL nb_take_entries(JNIEnv *env, jclass cls, jlong h, jstr
 }
 
 /*
- * Reads the stacks with the given ids from a stack-trace map and deletes them: value_size / 8
- * instruction pointers per id, zero-filled past the stack's end and for an id that is gone.
+ * Reads the stacks with the given ids from a stack-trace map, and deletes them when del is set:
+ * value_size / 8 instruction pointers per id, zero-filled past the stack's end and for an id
+ * that is gone.
  */
-static jlongArray JNICALL nb_take_stacks(JNIEnv *env, jclass cls, jlong h, jstring jname, jintArray jids)
+static jlongArray JNICALL nb_take_stacks(JNIEnv *env, jclass cls, jlong h, jstring jname, jintArray jids,
+					 jboolean del)
 {
 	jlongArray out = NULL;
 
@@ -447,7 +449,7 @@ static jlongArray JNICALL nb_take_stacks(JNIEnv *env, jclass cls, jlong h, jstri
 	} else {
 		for (jsize i = 0; i < n; i++) {
 			__u32 id = (__u32)ids[i];
-			if (bpf_map_lookup_elem(bpf_map__fd(map), &id, frames + (size_t)i * depth) == 0)
+			if (bpf_map_lookup_elem(bpf_map__fd(map), &id, frames + (size_t)i * depth) == 0 && del)
 				bpf_map_delete_elem(bpf_map__fd(map), &id);
 		}
 		if ((out = (*env)->NewLongArray(env, n * (jsize)depth)))
@@ -727,7 +729,7 @@ static const JNINativeMethod methods[] = {
 	{ "attach", "(JLjava/lang/String;)V", (void *)nb_attach },
 	{ "attachCpuClock", "(JLjava/lang/String;J)I", (void *)nb_attach_cpu_clock },
 	{ "takeEntries", "(JLjava/lang/String;)[B", (void *)nb_take_entries },
-	{ "takeStacks", "(JLjava/lang/String;[I)[J", (void *)nb_take_stacks },
+	{ "takeStacks", "(JLjava/lang/String;[IZ)[J", (void *)nb_take_stacks },
 	{ "openRing", "(JLjava/lang/String;)V", (void *)nb_open_ring },
 	{ "ringBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *)nb_ring_buffer },
 	{ "ringWait", "(JI)I", (void *)nb_ring_wait },

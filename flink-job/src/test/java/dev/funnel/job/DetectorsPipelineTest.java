@@ -102,6 +102,8 @@ class DetectorsPipelineTest {
         assertEquals(1, alerts.size(), alerts.toString());
         assertEquals(ForkStorm.NAME, alerts.get(0).detector);
         assertEquals(908.0, alerts.get(0).observed, "8 singles + the burst in the first second");
+        assertEquals("__libc_fork (libc.so.6) < spawn_worker (worker) < main (worker)", alerts.get(0).attributes.get("stack"),
+                "the call site the kernel captured as the key turned hot");
     }
 
     @Test

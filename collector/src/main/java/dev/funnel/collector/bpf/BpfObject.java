@@ -110,7 +110,12 @@ public final class BpfObject implements AutoCloseable {
 
     /** Reads and deletes stacks of a stack-trace map: depth ips per id, zero past a stack's end or for a gone id. */
     public long[] takeStacks(String map, int[] ids) {
-        return NativeBpf.takeStacks(handle(), map, ids);
+        return NativeBpf.takeStacks(handle(), map, ids, true);
+    }
+
+    /** Reads stacks of a stack-trace map without deleting them: depth ips per id, zero past the end. */
+    public long[] readStacks(String map, int[] ids) {
+        return NativeBpf.takeStacks(handle(), map, ids, false);
     }
 
     /** Detaches every program: no new records; what is in the ring can still be drained. */

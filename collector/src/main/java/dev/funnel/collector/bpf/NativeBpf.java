@@ -35,8 +35,8 @@ final class NativeBpf {
     /** Reads and deletes every entry of a hash map: key || value pairs back to back. */
     static native byte[] takeEntries(long handle, String map);
 
-    /** Reads and deletes stacks by id: value_size / 8 ips per id, zeros past the end or when gone. */
-    static native long[] takeStacks(long handle, String map, int[] ids);
+    /** Reads (and with delete, deletes) stacks by id: value_size / 8 ips per id, zeros past the end or when gone. */
+    static native long[] takeStacks(long handle, String map, int[] ids, boolean delete);
 
     /** Maps the ring buffer map into this process (see struct ring_view in native_bpf.c). */
     static native void openRing(long handle, String map);

@@ -121,7 +121,7 @@ public final class EventEnricher {
         } else if (e instanceof KernelEvent.Burst b) {
             return new BurstDetail(BurstKind.valueOf(b.kind().name()), b.subjectPid(), b.count(),
                     clock.toWallNs(b.firstNs()), clock.toWallNs(b.lastNs()), b.bucketCount(), b.destination(),
-                    b.destinationPort());
+                    b.destinationPort(), frames(b.stack()));
         } else if (e instanceof KernelEvent.SlowRequest s) {
             return new SlowRequestDetail(s.durationNs(), clock.toWallNs(s.requestStartNs()), s.localPort(),
                     s.remoteAddress(), s.remotePort());
@@ -134,12 +134,19 @@ public final class EventEnricher {
     private static CpuProfileDetail cpuProfile(KernelEvent.CpuProfile c) {
         List<SampledStack> stacks = new ArrayList<>(c.stacks().size());
         for (KernelEvent.Stack s : c.stacks()) {
-            List<StackFrame> frames = new ArrayList<>(s.frames().size());
-            for (KernelEvent.Frame f : s.frames()) {
-                frames.add(new StackFrame(f.function(), f.module(), f.offset(), f.buildId(), f.kernel()));
-            }
-            stacks.add(new SampledStack(s.samples(), frames));
+            stacks.add(new SampledStack(s.samples(), frames(s.frames())));
         }
         return new CpuProfileDetail(c.samples(), c.intervalNs(), c.sampleHz(), stacks, c.stackErrors());
+    }
+
+    private static List<StackFrame> frames(List<KernelEvent.Frame> in) {
+        if (in.isEmpty()) {
+            return List.of();
+        }
+        List<StackFrame> frames = new ArrayList<>(in.size());
+        for (KernelEvent.Frame f : in) {
+            frames.add(new StackFrame(f.function(), f.module(), f.offset(), f.buildId(), f.kernel()));
+        }
+        return frames;
     }
 }

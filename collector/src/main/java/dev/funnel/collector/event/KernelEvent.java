@@ -42,12 +42,20 @@ public sealed interface KernelEvent {
     /**
      * destination is the textual address for CONNECT bursts, else null. subject: whose burst it
      * is, as the kernel keyed it: the process itself, the parent for CHILD_* kinds, the session
-     * id (within the header's cgroup) for GROUP_FORK.
+     * id (within the header's cgroup) for GROUP_FORK. stackId: for FORK, FD_OPEN and CONNECT,
+     * the user stack (burst_stacks map) of the call that turned the key hot, else < 0; stack:
+     * that stack named (empty until the kernel source names it).
      */
     record Burst(Header header, BurstKind kind, int count, long firstNs, long lastNs, int bucketCount,
-            String destination, int destinationPort, int subject) implements KernelEvent {
+            String destination, int destinationPort, int subject, int stackId, List<Frame> stack) implements KernelEvent {
         public int subjectPid() {
             return subject;
+        }
+
+        /** The same burst with its stack named. */
+        public Burst withStack(List<Frame> frames) {
+            return new Burst(header, kind, count, firstNs, lastNs, bucketCount, destination, destinationPort, subject,
+                    stackId, frames);
         }
     }
 

@@ -57,6 +57,7 @@ public final class RecordDecoder {
     private static final int BURST_BUCKET_COUNT = BURST_EVENT.offset("bucket_count");
     private static final int BURST_DPORT = BURST_EVENT.offset("dport");
     private static final int BURST_SUBJECT = BURST_EVENT.offset("subject");
+    private static final int BURST_STACK_ID = BURST_EVENT.offset("stack_id");
     private static final int SLOW_REQUEST_FAMILY = SLOW_REQUEST_EVENT.offset("family");
     private static final int SLOW_REQUEST_DURATION_NS = SLOW_REQUEST_EVENT.offset("duration_ns");
     private static final int SLOW_REQUEST_REQUEST_START_NS = SLOW_REQUEST_EVENT.offset("request_start_ns");
@@ -161,7 +162,8 @@ public final class RecordDecoder {
         return new KernelEvent.Burst(h, k, b.getInt(off + BURST_COUNT),
                 b.getLong(off + BURST_FIRST_NS), b.getLong(off + BURST_LAST_NS),
                 b.getInt(off + BURST_BUCKET_COUNT), dest,
-                Short.toUnsignedInt(b.getShort(off + BURST_DPORT)), b.getInt(off + BURST_SUBJECT));
+                Short.toUnsignedInt(b.getShort(off + BURST_DPORT)), b.getInt(off + BURST_SUBJECT),
+                b.getInt(off + BURST_STACK_ID), List.of());
     }
 
     private KernelEvent slowRequest(KernelEvent.Header h, ByteBuffer b, int off) {

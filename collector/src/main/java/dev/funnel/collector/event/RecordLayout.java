@@ -53,7 +53,7 @@ public final class RecordLayout {
 
     public static final StructLayout BURST_EVENT = struct("burst_event")
             .struct("hdr", EVENT_HEADER).u32("kind").u32("count").u64("first_ns").u64("last_ns")
-            .u32("bucket_count").u16("family").u16("dport").u8s("daddr", 16).u32("subject").u32("reserved")
+            .u32("bucket_count").u16("family").u16("dport").u8s("daddr", 16).u32("subject").u32("stack_id")
             .build();
 
     public static final StructLayout SLOW_REQUEST_EVENT = struct("slow_request_event")
@@ -72,6 +72,8 @@ public final class RecordLayout {
 
     /** Frames per stack in the cpu_stacks map (CPU_STACK_DEPTH). */
     public static final int CPU_STACK_DEPTH = 32;
+    /** Frames per stack in the burst_stacks map (BURST_STACK_DEPTH in burst.h). */
+    public static final int BURST_STACK_DEPTH = 32;
 
     /** enum cpu_sample_stat: indexes of the cpu_sample_stats map. */
     public static final int CPU_STAT_SAMPLES = 0;

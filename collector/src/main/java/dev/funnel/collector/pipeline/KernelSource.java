@@ -11,6 +11,7 @@ import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.collector.event.RecordDecoder;
 import dev.funnel.collector.event.RecordLayout;
+import dev.funnel.collector.profile.BurstStacks;
 import dev.funnel.collector.profile.CpuProfiler;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -63,6 +64,8 @@ public final class KernelSource implements AutoCloseable {
     private final ConcurrentLinkedQueue<List<KernelEvent>> injected = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private CpuProfiler profiler;
+    /** Names the call-site stacks of burst records (drain thread only). */
+    private final BurstStacks burstStacks;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long batches;
@@ -78,6 +81,7 @@ public final class KernelSource implements AutoCloseable {
         this.plan = plan;
         this.handler = handler;
         this.pollTimeoutMs = pollTimeoutMs;
+        this.burstStacks = new BurstStacks(obj);
         this.thread = new Thread(this::drainLoop, "funnel-drain");
         this.thread.setDaemon(true);
     }
@@ -193,7 +197,7 @@ public final class KernelSource implements AutoCloseable {
 
     private void dispatch(KernelEvent e) {
         received.incrementAndGet(e.header().type());
-        handler.accept(e);
+        handler.accept(e instanceof KernelEvent.Burst b && b.stackId() >= 0 ? burstStacks.name(b) : e);
     }
 
     public long received(int type) {
@@ -296,6 +300,7 @@ public final class KernelSource implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         publishCounters(); // the drain thread is done: this thread is the object's only user now
+        burstStacks.close();
         obj.close();
     }
 }

@@ -46,6 +46,20 @@ class ForkStormTest {
         assertTrue(storm.size() <= 100, "records about the storm: " + storm.size());
         assertTrue(storm.stream().anyMatch(e -> e instanceof KernelEvent.Burst b
                 && b.kind() == KernelEvent.BurstKind.FORK && b.count() > 1), "aggregated, not one record per fork");
+        // The call site, taken once as the key turned hot and named while the forker ran. The
+        // kernel walks user stacks by frame pointer: Debian 12's libc keeps none, so the walk
+        // ends in libc's fork wrapper (where frame pointers are kept, e.g. Ubuntu 24.04, Fedora
+        // 38+, it goes on into the caller). The innermost frame is always right.
+        KernelEvent.Burst hot = storm.stream().filter(e -> e instanceof KernelEvent.Burst b
+                && b.kind() == KernelEvent.BurstKind.FORK).map(e -> (KernelEvent.Burst) e).findFirst().orElseThrow();
+        System.out.println("fork storm call site: " + hot.stack());
+        assertTrue(hot.stackId() >= 0, "a stack id on the FORK burst");
+        KernelEvent.Frame leaf = hot.stack().get(0);
+        assertTrue(leaf.function() != null && leaf.function().contains("ork") && leaf.module().contains("libc.so"),
+                "the innermost frame is libc's fork, named: " + hot.stack());
+        assertTrue(storm.stream().allMatch(e -> !(e instanceof KernelEvent.Burst b)
+                || b.kind() != KernelEvent.BurstKind.CHILD_SHORT_EXIT || b.stackId() < 0),
+                "no stack on kinds whose current task is not the subject");
     }
 
     /** Records that belong to the storm: the parent's forks, its children's exits, and their bursts. */

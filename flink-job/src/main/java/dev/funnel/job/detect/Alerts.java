@@ -57,6 +57,9 @@ public final class Alerts {
         a.lostEventsInWindow = s.lostInWindow();
         a.firstEventNs = s.firstEventNs;
         a.alertId = d.name() + "/" + s.key + "/" + s.windowStartMs;
+        if (s.stack != null && !aboutParent) {
+            a.attributes.put("stack", s.stack); // the call site, captured in the kernel as the key turned hot
+        }
         return a;
     }
 

@@ -40,7 +40,8 @@ public class EventRecord {
     public int destinationPort; // CONNECT_BURST: the port connected to; SLOW_REQUEST: the client's
     public int sampleHz;        // CPU_PROFILE: samples per second per CPU (durationNs: the interval)
     /** CPU_PROFILE: the innermost frame of each named stack, as people read it, busiest first,
-     *  with its samples in frameSamples (same index); hotStack: the busiest stack, innermost first. */
+     *  with its samples in frameSamples (same index). hotStack, innermost first: CPU_PROFILE the
+     *  busiest stack; FORK, FD_OPEN and CONNECT bursts the call that made the key hot. */
     public String[] frames;
     public int[] frameSamples;
     public String hotStack;

@@ -113,6 +113,9 @@ public final class BatchMapper {
         r.firstNs = b.getFirstTimeNs();
         r.destination = b.getDestination();
         r.destinationPort = b.getDestinationPort();
+        if (!b.getStack().isEmpty()) {
+            r.hotStack = CpuFrames.stack(b.getStack());
+        }
         r.kind = switch (b.getKind()) {
             case FORK -> Kind.FORK_BURST;
             case CHILD_EXEC -> Kind.CHILD_EXEC_BURST;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A CPU profile's stacks, reduced to what the high_cpu detector sums over its window and what
+ * Stacks as the job keeps them: one line of frame names. A CPU profile's stacks are reduced to what the high_cpu detector sums over its window and what
  * its alert shows: each named stack's innermost frame (where the CPU was) with its samples,
  * equal frames merged, busiest first, and the busiest stack in full. Stateless.
  */
@@ -35,12 +35,17 @@ final class CpuFrames {
             r.frameSamples[i] = sorted.get(i).getValue();
         }
         if (!c.getStacks().isEmpty()) {
-            List<String> frames = new ArrayList<>();
-            for (StackFrame f : c.getStacks().get(0).getFrames()) {
-                frames.add(name(f));
-            }
-            r.hotStack = String.join(" < ", frames);
+            r.hotStack = stack(c.getStacks().get(0).getFrames());
         }
+    }
+
+    /** A stack as one line, innermost first: "fork (libc.so.6) < spawn (worker) < main (worker)". */
+    static String stack(List<StackFrame> frames) {
+        List<String> names = new ArrayList<>(frames.size());
+        for (StackFrame f : frames) {
+            names.add(name(f));
+        }
+        return String.join(" < ", names);
     }
 
     /**

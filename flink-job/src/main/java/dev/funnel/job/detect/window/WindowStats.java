@@ -21,6 +21,8 @@ public class WindowStats implements Windowed {
     public long maxLostTotal;
     /** Context for the alert: the first record, or a later one if it knows the exe. */
     public EventRecord sample;
+    /** The first call-site stack among the records (a burst's hot call), or null. */
+    public String stack;
 
     public WindowStats() {}
 
@@ -44,6 +46,9 @@ public class WindowStats implements Windowed {
         if (sample == null || (sample.exe == null && e.exe != null)) {
             sample = e;
         }
+        if (stack == null) {
+            stack = e.hotStack;
+        }
     }
 
     /** Folds another window's stats in (panes into a sliding window). */
@@ -59,6 +64,9 @@ public class WindowStats implements Windowed {
         maxLostTotal = Math.max(maxLostTotal, o.maxLostTotal);
         if (sample == null || (sample.exe == null && o.sample != null && o.sample.exe != null)) {
             sample = o.sample;
+        }
+        if (stack == null) {
+            stack = o.stack;
         }
     }
 

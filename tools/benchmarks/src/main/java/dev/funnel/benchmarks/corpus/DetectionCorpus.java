@@ -115,7 +115,9 @@ public final class DetectionCorpus {
             }
         }
         List<String> out = new ArrayList<>();
-        peak.forEach((d, p) -> out.add(String.format("%d,%s,%s,%.1f,%s,%d", run, w.name(), d, p[0], unit.get(d), (long) p[1])));
+        // Two decimals below 10 (high_cpu's cores), one above (counts and rates).
+        peak.forEach((d, p) -> out.add(String.format(p[0] < 10 ? "%d,%s,%s,%.2f,%s,%d" : "%d,%s,%s,%.1f,%s,%d",
+                run, w.name(), d, p[0], unit.get(d), (long) p[1])));
         if (out.isEmpty()) {
             out.add(String.format("%d,%s,-,0,-,0", run, w.name()));
         }

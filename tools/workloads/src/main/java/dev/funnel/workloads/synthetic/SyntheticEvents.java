@@ -83,7 +83,10 @@ public final class SyntheticEvents {
 
     public Event forkBurst(double firstMs, double lastMs, int pid, String exe, int count) {
         return event(EventType.BURST, lastMs, process(pid, 1, exe), "/sbin/init",
-                new BurstDetail(BurstKind.FORK, pid, count, ns(firstMs), ns(lastMs), count, null, 0));
+                new BurstDetail(BurstKind.FORK, pid, count, ns(firstMs), ns(lastMs), count, null, 0, List.of(
+                        new StackFrame("__libc_fork", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0xd6a10L, null, false),
+                        new StackFrame("spawn_worker", exe, 0x1a20L, "beef", false),
+                        new StackFrame("main", exe, 0x1100L, "beef", false))));
     }
 
     /** A child of parent exiting after lifetimeMs. */
@@ -101,7 +104,7 @@ public final class SyntheticEvents {
     /** The kernel's count of a parent's failed short-lived children, aggregated. */
     public Event failedChildrenBurst(double firstMs, double lastMs, int lastChild, int parent, String parentExe, int count) {
         return event(EventType.BURST, lastMs, process(lastChild, parent, parentExe), parentExe,
-                new BurstDetail(BurstKind.CHILD_FAILED_EXIT, parent, count, ns(firstMs), ns(lastMs), count, null, 0));
+                new BurstDetail(BurstKind.CHILD_FAILED_EXIT, parent, count, ns(firstMs), ns(lastMs), count, null, 0, List.of()));
     }
 
     /** A process exiting with openFds descriptors in use of a limit of limit. */
@@ -113,12 +116,12 @@ public final class SyntheticEvents {
     /** Forks anywhere in session `session` (of the process's cgroup), counted by the kernel; pid is the last forker. */
     public Event groupForkBurst(double firstMs, double lastMs, int pid, int ppid, String exe, int session, int count) {
         return event(EventType.BURST, lastMs, process(pid, ppid, exe), "/usr/bin/bash",
-                new BurstDetail(BurstKind.GROUP_FORK, session, count, ns(firstMs), ns(lastMs), count, null, 0));
+                new BurstDetail(BurstKind.GROUP_FORK, session, count, ns(firstMs), ns(lastMs), count, null, 0, List.of()));
     }
 
     public Event shortExitBurst(double firstMs, double lastMs, int lastChild, int parent, String parentExe, int count) {
         return event(EventType.BURST, lastMs, process(lastChild, parent, parentExe), parentExe,
-                new BurstDetail(BurstKind.CHILD_SHORT_EXIT, parent, count, ns(firstMs), ns(lastMs), count, null, 0));
+                new BurstDetail(BurstKind.CHILD_SHORT_EXIT, parent, count, ns(firstMs), ns(lastMs), count, null, 0, List.of()));
     }
 
     public Event slowRequest(double ms, int pid, String exe, double durationMs, int port) {
@@ -128,12 +131,12 @@ public final class SyntheticEvents {
 
     public Event fdBurst(double firstMs, double lastMs, int pid, String exe, int count) {
         return event(EventType.BURST, lastMs, process(pid, 1, exe), "/sbin/init",
-                new BurstDetail(BurstKind.FD_OPEN, pid, count, ns(firstMs), ns(lastMs), count, null, 0));
+                new BurstDetail(BurstKind.FD_OPEN, pid, count, ns(firstMs), ns(lastMs), count, null, 0, List.of()));
     }
 
     public Event connectBurst(double firstMs, double lastMs, int pid, String exe, int count, String dest) {
         return event(EventType.BURST, lastMs, process(pid, 1, exe), "/sbin/init",
-                new BurstDetail(BurstKind.CONNECT, pid, count, ns(firstMs), ns(lastMs), count, dest, 443));
+                new BurstDetail(BurstKind.CONNECT, pid, count, ns(firstMs), ns(lastMs), count, dest, 443, List.of()));
     }
 
     public Event exec(double ms, int pid, int ppid, String exe) {
