@@ -34,6 +34,7 @@ fi
 bench_build
 RULES=""
 NAME=detection
+[ $# -gt 0 ] && NAME=detection-selected # a run of named workloads does not replace the full corpus table
 if [ "$MEASURE" = 1 ]; then
     NAME=detection-peaks
     [ $# -gt 0 ] && NAME=detection-peaks-selected # named workloads (attacks too) do not replace the benign table
