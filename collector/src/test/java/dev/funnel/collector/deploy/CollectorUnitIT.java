@@ -33,7 +33,7 @@ class CollectorUnitIT {
         assertEquals("yes", unit.get("DynamicUser"), "an unprivileged dynamic user, not root");
         assertFalse(unit.service().containsKey("User"), "no fixed (root) user");
         assertEquals("yes", unit.get("NoNewPrivileges"));
-        assertEquals(List.of("bpf", "perfmon", "dac_read_search", "sys_ptrace"), unit.capabilities("AmbientCapabilities"));
+        assertEquals(List.of("bpf", "perfmon", "dac_read_search", "sys_ptrace", "syslog"), unit.capabilities("AmbientCapabilities"));
         assertEquals(unit.capabilities("AmbientCapabilities"), unit.capabilities("CapabilityBoundingSet"),
                 "nothing in the bounding set beyond what is granted");
         assertFalse(unit.capabilities("AmbientCapabilities").contains("sys_admin"));
@@ -61,6 +61,7 @@ class CollectorUnitIT {
         });
         assertEquals(0, run.exit, run.err);
         assertTrue(run.err.contains("attached") && run.err.contains("total lost: 0 events"), run.err);
+        assertTrue(run.err.contains("cpu_profile"), "the CPU sampler attached with CAP_PERFMON alone: " + run.err);
         String java = ProcessHandle.current().info().command().orElseThrow();
         // The workload's exec, its fork records, and its parent (this root-owned JVM) resolved
         // through /proc: reading another user's /proc/PID/exe is what CAP_SYS_PTRACE is for.
