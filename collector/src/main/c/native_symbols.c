@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdbool.h>
 #include <elfutils/libdwfl.h>
 
 #define EXPORT __attribute__((visibility("default")))
@@ -106,6 +107,23 @@ static jlong JNICALL ns_open(JNIEnv *env, jclass cls, jint pid)
 	return (jlong)(intptr_t)p;
 }
 
+/* How far addr is into the function whose unwind entry covers it; -1 when none does. */
+static jlong function_offset(Dwfl_Module *mod, Dwarf_Addr addr)
+{
+	Dwarf_Addr bias, start, end;
+	Dwarf_CFI *cfi = dwfl_module_eh_cfi(mod, &bias);
+	Dwarf_Frame *frame;
+	bool signalp;
+	jlong off = -1;
+
+	if (cfi && dwarf_cfi_addrframe(cfi, addr - bias, &frame) == 0) {
+		if (dwarf_frame_info(frame, &start, &end, &signalp) >= 0)
+			off = (jlong)(addr - bias - start);
+		free(frame);
+	}
+	return off;
+}
+
 static jstring hex(JNIEnv *env, const unsigned char *bits, int len)
 {
 	char buf[2 * 64 + 1];
@@ -123,7 +141,9 @@ static jstring hex(JNIEnv *env, const unsigned char *bits, int len)
  * For each address: out[3i] the function (null when no symbol covers it), out[3i+1] the module
  * (the mapped file's path, null when no file is mapped there: anonymous memory, a JIT),
  * out[3i+2] the module's build id in hex (or null); offsets[2i] the address as in the file
- * (what addr2line takes), offsets[2i+1] the offset inside the function.
+ * (what addr2line takes), offsets[2i+1] how far into its function the address is: from the
+ * symbol, or in a stripped module from the unwind table entry (.eh_frame) covering it, which
+ * still bounds the function; -1 when neither does.
  */
 static jobjectArray JNICALL ns_symbolize(JNIEnv *env, jclass cls, jlong h, jlongArray jaddrs, jlongArray joffsets)
 {
@@ -163,7 +183,7 @@ static jobjectArray JNICALL ns_symbolize(JNIEnv *env, jclass cls, jlong h, jlong
 		int sec = dwfl_module_relocate_address(mod, &rel);
 
 		offsets[2 * i] = (jlong)(sec >= 0 ? rel : addr);
-		offsets[2 * i + 1] = (jlong)off;
+		offsets[2 * i + 1] = fn ? (jlong)off : function_offset(mod, addr);
 		if (fn)
 			(*env)->SetObjectArrayElement(env, out, 3 * i, (*env)->NewStringUTF(env, fn));
 		(*env)->SetObjectArrayElement(env, out, 3 * i + 1,

@@ -13,6 +13,7 @@ import dev.funnel.collector.metrics.ProcessStats;
 import dev.funnel.collector.pipeline.EventPipeline;
 import dev.funnel.collector.pipeline.KernelSource;
 import dev.funnel.collector.pipeline.LossLedger;
+import dev.funnel.collector.profile.CpuProfiler;
 import dev.funnel.collector.sink.EventSink;
 import dev.funnel.collector.event.RecordLayout;
 import java.util.List;
@@ -96,7 +97,18 @@ public final class Collector implements AutoCloseable {
                 source.batches(), source.malformed(), source.lastMalformed(), enriched, enricher.contextsBuilt(),
                 new CollectorStats.CacheStats(processes.size(), processes.hits(), processes.misses(), processes.gone()),
                 proc.reads(), queued, delivered, loss.snapshot(), ProcessStats.cpuSeconds(),
-                ProcessStats.residentBytes());
+                ProcessStats.residentBytes(),
+                cpuSamples());
+    }
+
+    private CollectorStats.CpuSamples cpuSamples() {
+        CpuProfiler p = source.profiler();
+        if (p == null) {
+            return CollectorStats.CpuSamples.NONE;
+        }
+        long[] k = p.kernelCounters();
+        return new CollectorStats.CpuSamples(k[RecordLayout.CPU_STAT_SAMPLES], k[RecordLayout.CPU_STAT_STACK_COLLISION],
+                k[RecordLayout.CPU_STAT_STACK_FULL], k[RecordLayout.CPU_STAT_UNTRACKED], p.profiles());
     }
 
     /** The first failure of the drain or sink thread, if any: the collector is then stuck. */

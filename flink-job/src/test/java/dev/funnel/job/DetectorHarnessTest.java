@@ -273,6 +273,28 @@ class DetectorHarnessTest {
     }
 
     @Test
+    void siblingsJoinWhileTheyTouchInTimeButAHogAMinuteAfterAStormIsItsOwnIncident() throws Exception {
+        var h = grouper(0);
+        // Two children of one shell (pid 5) storming in the same second: one incident.
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 20, 5, 0, 1_000), 999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 21, 5, 0, 1_000), 999));
+        h.processWatermark(1_000);
+        assertEquals(1, h.extractOutputValues().size(), "siblings at the same moment");
+        // 70 s later, within the storm's cooldown, a third child of the shell keeps a core busy:
+        // another incident, not a suppressed finding of the storm's.
+        AlertRecord hog = candidate(HighCpu.NAME, 1, 22, 5, 10_000, 70_000);
+        hog.family = HighCpu.NAME;
+        h.processElement(new StreamRecord<>(hog, 69_999));
+        h.processWatermark(70_000);
+        assertEquals(List.of(ForkStorm.NAME, HighCpu.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        // The storm's parent (the shell) itself found later: still the storm's incident.
+        h.processElement(new StreamRecord<>(candidate(ShortLivedFlood.NAME, 2, 5, 1, 69_000, 70_500), 70_499));
+        h.processWatermark(72_000);
+        assertEquals(2, h.extractOutputValues().size(), "a finding about an incident's parent joins it");
+        h.close();
+    }
+
+    @Test
     void aScopeJoinsFindingsOnlyWhileTheyTouchInTime() throws Exception {
         var h = grouper(1_000);
         // A fork bomb in its cgroup (the session's count, last forker 40) and, inside it, a bash

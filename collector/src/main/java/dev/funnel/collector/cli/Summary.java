@@ -25,6 +25,12 @@ final class Summary {
         out.printf("  %-8s %12d %12d backlog full (events dropped)%n", "queue", s.enriched() - loss.queueDropped(),
                 loss.queueDropped());
         out.printf("  %-8s %12d %12d delivered / failed after retries%n", "sink", s.delivered(), loss.kafkaFailed());
+        CollectorStats.CpuSamples cpu = s.cpuSamples();
+        if (cpu.samples() > 0) {
+            out.printf("  %-8s %12d %12d CPU samples counted / not counted (map full); stacks lost: %d to collisions,"
+                    + " %d otherwise; process profiles sent: %d%n", "sampler", cpu.samples() - cpu.untracked(),
+                    cpu.untracked(), cpu.stackCollisions(), cpu.stacksLost(), cpu.profiles());
+        }
         out.printf("  total lost: %d events%n", loss.total());
         if (s.lastMalformed() != null) {
             out.printf("  last malformed record: %s%n", s.lastMalformed());

@@ -145,7 +145,7 @@ public final class EventEnricher {
         }
         List<StackFrame> frames = new ArrayList<>(in.size());
         for (KernelEvent.Frame f : in) {
-            frames.add(new StackFrame(f.function(), f.module(), f.offset(), f.buildId(), f.kernel()));
+            frames.add(new StackFrame(f.function(), f.module(), f.offset(), f.functionOffset(), f.buildId(), f.kernel()));
         }
         return frames;
     }

@@ -84,10 +84,13 @@ public sealed interface KernelEvent {
     /**
      * One frame: function null when no symbol covers it; module the mapped file, [vdso],
      * [kernel], [name] for a kernel module, [jit] for a perf map entry, null for anonymous
-     * memory; offset the address as in the module's file (the address itself without a module).
+     * memory; offset the address as in the module's file (the address itself without a module);
+     * functionOffset how far into its function the address is (from the symbol, or in a stripped
+     * module from its unwind entry), -1 when unknown: offset - functionOffset is the function's
+     * start, the same for every address in it.
      */
-    record Frame(String function, String module, long offset, String buildId, boolean kernel) {
-        /** function+module as people read it: "handle_batch (/usr/bin/worker)", "[unknown] (libc.so.6+0x2a1f)". */
+    record Frame(String function, String module, long offset, long functionOffset, String buildId, boolean kernel) {
+        /** As people read it: "handle_batch (/usr/bin/worker)", "0x2a1f (libc.so.6+0x2a1f)". */
         @Override
         public String toString() {
             String where = module == null ? "" : " (" + module + (function == null ? "+0x" + Long.toHexString(offset) : "") + ")";

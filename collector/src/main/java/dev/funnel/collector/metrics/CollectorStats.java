@@ -26,7 +26,17 @@ import dev.funnel.collector.pipeline.LossLedger;
  */
 public record CollectorStats(double uptimeSeconds, EmitStats kernel, long[] drainedByType, long drainBatches,
         long malformed, String lastMalformed, long enriched, long contextsBuilt, CacheStats cache, long procReads,
-        long queued, long delivered, LossLedger.Snapshot loss, double cpuSeconds, long residentBytes) {
+        long queued, long delivered, LossLedger.Snapshot loss, double cpuSeconds, long residentBytes,
+        CpuSamples cpuSamples) {
+
+    /**
+     * The CPU sampler's kernel counters (cpu_sample_stats): samples counted, stacks lost to a
+     * hash collision, stacks lost otherwise (map full, unreadable), samples not counted at all
+     * (the counts map was full); and the process profiles sent. All zero when it is off.
+     */
+    public record CpuSamples(long samples, long stackCollisions, long stacksLost, long untracked, long profiles) {
+        public static final CpuSamples NONE = new CpuSamples(0, 0, 0, 0, 0);
+    }
 
     /** The process cache: entries now, hits, misses, and misses for processes already gone. */
     public record CacheStats(long entries, long hits, long misses, long gone) {}

@@ -79,6 +79,16 @@ public final class PrometheusEndpoint implements AutoCloseable {
         counter(sb, "funnel_proc_reads_total", "Files read under /proc for context.", s.procReads());
         counter(sb, "funnel_process_contexts_built_total", "Process contexts built (a process seen first, or changed); "
                 + "its other events share one, which a Kafka batch carries once.", s.contextsBuilt());
+        CollectorStats.CpuSamples cpu = s.cpuSamples();
+        header(sb, "funnel_cpu_samples_total", "counter", "On-CPU samples the kernel took (cpu_profile), by outcome: "
+                + "counted with its stacks, or with a stack lost (collision, other), or not counted (map full).");
+        sb.append("funnel_cpu_samples_total{outcome=\"counted\"} ").append(cpu.samples() - cpu.untracked()).append('\n');
+        sb.append("funnel_cpu_samples_total{outcome=\"untracked\"} ").append(cpu.untracked()).append('\n');
+        header(sb, "funnel_cpu_stacks_lost_total", "counter", "Sampled stacks the kernel could not keep, by why.");
+        sb.append("funnel_cpu_stacks_lost_total{reason=\"collision\"} ").append(cpu.stackCollisions()).append('\n');
+        sb.append("funnel_cpu_stacks_lost_total{reason=\"other\"} ").append(cpu.stacksLost()).append('\n');
+        counter(sb, "funnel_cpu_profiles_total", "Process CPU profiles sent (processes above cpu.report.percent, per interval).",
+                cpu.profiles());
         counter(sb, "process_cpu_seconds_total", "User and system CPU time of the collector.", s.cpuSeconds());
         gauge(sb, "process_resident_memory_bytes", "Resident memory of the collector.", s.residentBytes());
         return sb.toString();

@@ -38,9 +38,9 @@ final class KernelSymbols {
             i = -i - 2; // the last symbol at or below ip
         }
         if (i < 0) {
-            return new KernelEvent.Frame(null, "[kernel]", ip, null, true);
+            return new KernelEvent.Frame(null, "[kernel]", ip, -1, null, true);
         }
-        return new KernelEvent.Frame(names[i], modules[i], ip - addrs[i], null, true);
+        return new KernelEvent.Frame(names[i], modules[i], ip, ip - addrs[i], null, true);
     }
 
     /** Symbols read; 0 before the first frame or when the addresses are hidden. */

@@ -88,10 +88,11 @@ final class UserSymbols implements AutoCloseable {
             String buildId = names == null ? null : names[3 * i + 2];
             if (module == null) {
                 String jit = e.perfMap.function(lookup[i]);
-                out.add(jit != null ? new KernelEvent.Frame(jit, "[jit]", lookup[i], null, false)
-                        : new KernelEvent.Frame(null, null, lookup[i], null, false));
+                out.add(jit != null ? new KernelEvent.Frame(jit, "[jit]", lookup[i], -1, null, false)
+                        : new KernelEvent.Frame(null, null, lookup[i], -1, null, false));
             } else {
-                out.add(new KernelEvent.Frame(function, shortPath(module), offsets[2 * i], buildId, false));
+                out.add(new KernelEvent.Frame(function, shortPath(module), offsets[2 * i], offsets[2 * i + 1], buildId,
+                        false));
             }
         }
         return out;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * The cpu_profile sensor on the real kernel: a worker burning a core in handle_batch() inside
  * a cgroup v2 "container" is reported with its busiest function named, its container, exe and
  * parent; a stripped copy still gives module + offset (inside handle_batch, as nm of the
- * unstripped binary says); code a JIT announced in /tmp/perf-PID.map is named from the map.
+ * unstripped binary says, and the function's start from the unwind table); code a JIT announced in /tmp/perf-PID.map is named from the map.
  */
 @Timeout(180)
 class CpuProfileTest {
@@ -123,6 +123,8 @@ class CpuProfileTest {
             assertTrue(f.getModule().endsWith("/worker-stripped"), f.getModule());
             assertTrue(f.getOffset() >= fn[0] && f.getOffset() < fn[0] + fn[1], "offset 0x" + Long.toHexString(f.getOffset())
                     + " inside handle_batch [0x" + Long.toHexString(fn[0]) + ", +" + fn[1] + ")");
+            assertEquals(fn[0], f.getOffset() - f.getFunctionOffset(),
+                    "the unwind table still bounds the function: its start, as nm of the unstripped copy says");
         } finally {
             Files.deleteIfExists(stripped);
             Files.deleteIfExists(dir);

@@ -59,13 +59,13 @@ class EventBatchEncoderTest {
         ev.add(event(EventType.EXEC, 3L, 4L, bare, new ExecDetail("/bin/sh", List.of(), 4242)));
         ev.add(event(EventType.EXIT, 5L, 6L, bareWithParent, new ExitDetail(1_500_000L, -1, 9, 700, 1024L)));
         ev.add(event(EventType.BURST, 7L, 8L, full, new BurstDetail(BurstKind.CONNECT, 4242, 900, 10L, 20L, 950, "10.0.0.5", 443,
-                List.of(new StackFrame("connect", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x1234L, "abcd", false)))));
+                List.of(new StackFrame("connect", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x1234L, 0x10L, "abcd", false)))));
         ev.add(event(EventType.BURST, 7L, 8L, full, new BurstDetail(BurstKind.FD_OPEN, 4242, 90_000, 10L, 20L, 95_000, null, 0, List.of())));
         ev.add(event(EventType.SLOW_REQUEST, 9L, 10L, full, new SlowRequestDetail(700_000_000L, 11L, 8080, "::1", 51515)));
         ev.add(event(EventType.CPU_PROFILE, 11L, 12L, full, new CpuProfileDetail(49, 1_000_000_000L, 49, List.of(
-                new SampledStack(44, List.of(new StackFrame("handle_batch", "/usr/bin/wörker", 0x1d4bL, "beef", false),
-                        new StackFrame(null, null, 0x7f00_1234_5678L, null, false))),
-                new SampledStack(5, List.of(new StackFrame("clear_page_erms", "[kernel]", 0x1aL, null, true)))), 2)));
+                new SampledStack(44, List.of(new StackFrame("handle_batch", "/usr/bin/wörker", 0x1d4bL, 0x10L, "beef", false),
+                        new StackFrame(null, null, 0x7f00_1234_5678L, -1L, null, false))),
+                new SampledStack(5, List.of(new StackFrame("clear_page_erms", "[kernel]", 0x1aL, 0x10L, null, true)))), 2)));
         ev.add(event(EventType.PROBE, Long.MAX_VALUE, Long.MIN_VALUE, bare, null));
         return ev;
     }

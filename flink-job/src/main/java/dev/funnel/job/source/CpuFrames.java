@@ -50,14 +50,17 @@ final class CpuFrames {
 
     /**
      * A frame as people read it: "handle_batch (worker)" with the module's file name;
-     * "worker+0x1d4b" for a stripped module (the offset is addr2line's input); "jit_fn [jit]";
-     * "schedule [kernel]"; "0x7f3a12c0" for anonymous memory.
+     * "worker+0x1d40" for a stripped module, at the start of the function the unwind table says
+     * the address is in (so every address of one function reads the same and their samples add
+     * up; addr2line takes it), or at the address itself when not even that is known;
+     * "jit_fn [jit]"; "schedule [kernel]"; "0x7f3a12c0" for anonymous memory.
      */
     static String name(StackFrame f) {
         String module = f.getModule();
         String file = module == null ? null : module.substring(module.lastIndexOf('/') + 1);
         if (f.getFunction() == null) {
-            return (file != null ? file + "+" : "") + "0x" + Long.toHexString(f.getOffset());
+            long at = f.getFunctionOffset() >= 0 ? f.getOffset() - f.getFunctionOffset() : f.getOffset();
+            return (file != null ? file + "+" : "") + "0x" + Long.toHexString(at);
         }
         if (module == null) {
             return f.getFunction();

@@ -1,12 +1,16 @@
 package dev.funnel.job.source;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.funnel.job.model.EventRecord;
 import dev.funnel.workloads.synthetic.SyntheticEvents;
+import dev.funnel.schema.CpuProfileDetail;
 import dev.funnel.schema.Event;
 import dev.funnel.schema.EventBatch;
+import dev.funnel.schema.SampledStack;
+import dev.funnel.schema.StackFrame;
 import java.lang.reflect.Field;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,5 +51,25 @@ class BatchMapperTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BatchMapper.events(b, BatchMapper.info(b)));
         assertEquals("an event refers to process context 9 but the batch has 3", e.getMessage());
+    }
+
+    @Test
+    void aCpuProfileBecomesItsLeafFramesWithSamplesAndAStrippedFunctionReadsAsItsStart() {
+        StackFrame main = new StackFrame("main", "/usr/bin/app", 0x1100L, 0x10L, null, false);
+        // Two stacks in one stripped function (at 0x2000 in the file) read as one frame; the
+        // named one keeps its name; a kernel frame says so.
+        CpuProfileDetail d = new CpuProfileDetail(40, 1_000_000_000L, 49, List.of(
+                new SampledStack(20, List.of(new StackFrame(null, "/usr/lib/libz.so.1", 0x2044L, 0x44L, "ab", false), main)),
+                new SampledStack(12, List.of(new StackFrame(null, "/usr/lib/libz.so.1", 0x2090L, 0x90L, "ab", false), main)),
+                new SampledStack(6, List.of(new StackFrame("handle_batch", "/usr/bin/app", 0x1d4bL, 0xbL, null, false))),
+                new SampledStack(2, List.of(new StackFrame("clear_page_erms", "[kernel]", 0xffffffff81a0001aL, 0x1aL, null,
+                        true)))), 0);
+        EventRecord r = new EventRecord();
+        CpuFrames.fill(r, d);
+        assertEquals(40, r.count);
+        assertEquals(49, r.sampleHz);
+        assertEquals(List.of("libz.so.1+0x2000", "handle_batch (app)", "clear_page_erms [kernel]"), List.of(r.frames));
+        assertArrayEquals(new int[] {32, 6, 2}, r.frameSamples);
+        assertEquals("libz.so.1+0x2000 < main (app)", r.hotStack);
     }
 }

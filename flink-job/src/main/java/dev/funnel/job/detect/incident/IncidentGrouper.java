@@ -17,9 +17,12 @@ import org.apache.flink.util.Collector;
 
 /**
  * One alert per incident, keyed by host. A finding (a detector's candidate alert) joins an
- * open incident when it is about the same process tree: it shares a process node with it (its
- * process, or that process's parent unless init or a kernel thread), or, while the incident is
- * active, a scope (its cgroup, or a session a detector names). So a fork storm on a worker and
+ * open incident when it is about the same process tree: its process is one of the incident's
+ * processes or their parents, or its parent is one of the incident's processes (unless init or a
+ * kernel thread); its process is a sibling of one (the same parent) while their windows touch;
+ * or, while the incident is active, it shares a scope (its cgroup, or a session a detector names).
+ * Siblings join only while they touch in time: two commands run minutes apart from one shell (a
+ * fork storm, later a CPU hog) are two incidents, not one whose second alert is suppressed. So a fork storm on a worker and
  * a flood of short-lived children on its parent are one incident; so are a fork bomb's
  * tree-wide count and the children failing inside it. A scope joins only findings of the
  * incident's family whose windows touch its own (within {@link #SCOPE_GAP_MS}): everything on a host may share
@@ -62,7 +65,9 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
      * their windows (event time, ms), when it is due and when it ends.
      */
     public static class Incident {
+        /** Its findings' processes and subjects; parents: their parents (siblings join only in time). */
         public List<String> nodes = new ArrayList<>();
+        public List<String> parents = new ArrayList<>();
         public List<String> scopes = new ArrayList<>();
         public String family;
         public long firstStartMs = Long.MAX_VALUE;
@@ -85,9 +90,9 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
     }
 
     /**
-     * What joins a finding to an incident for as long as it is open: its process and its parent
-     * (but never init), and its detector's subject (the same detector saying the same thing
-     * again about the same process, session or host is the same incident going on).
+     * What joins a finding to an incident for as long as it is open: its process, and its
+     * detector's subject (the same detector saying the same thing again about the same process,
+     * session or host is the same incident going on).
      */
     static List<String> nodes(AlertRecord a) {
         List<String> n = new ArrayList<>();
@@ -96,13 +101,15 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         } else {
             n.add("host:" + a.subjectKey);
         }
-        if (a.ppid > 2 && a.parentStartNs > 0) {
-            n.add(a.ppid + "@" + a.parentStartNs);
-        }
         if (a.subjectKey != null) {
             n.add(a.detector + ":" + a.subjectKey);
         }
         return n;
+    }
+
+    /** The finding's parent as a node, or null for init, kernel threads and an unknown parent. */
+    static String parent(AlertRecord a) {
+        return a.ppid > 2 && a.parentStartNs > 0 ? a.ppid + "@" + a.parentStartNs : null;
     }
 
     /** The scopes a finding is about: the related keys its detector names, and its cgroup. */
@@ -114,10 +121,14 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         return n;
     }
 
-    /** The open incident f belongs to: one sharing a process first, else one sharing a scope and a moment. */
-    static Incident match(List<Incident> open, AlertRecord f, List<String> nodes, List<String> scopes) {
+    /**
+     * The open incident f belongs to: one it shares a process with, or is parent or child of,
+     * first; else one with a sibling, or (same family) a shared scope, at the same moment.
+     */
+    static Incident match(List<Incident> open, AlertRecord f, List<String> nodes, String parent, List<String> scopes) {
         for (Incident i : open) {
-            if (i.nodes.stream().anyMatch(nodes::contains)) {
+            if (nodes.stream().anyMatch(n -> i.nodes.contains(n) || i.parents.contains(n))
+                    || (parent != null && i.nodes.contains(parent))) {
                 return i;
             }
         }
@@ -125,6 +136,9 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         long endMs = f.windowEndNs / 1_000_000L;
         for (Incident i : open) {
             boolean touches = startMs <= i.lastEndMs + SCOPE_GAP_MS && endMs >= i.firstStartMs - SCOPE_GAP_MS;
+            if (touches && parent != null && i.parents.contains(parent)) {
+                return i;
+            }
             if (touches && java.util.Objects.equals(f.family, i.family) && i.scopes.stream().anyMatch(scopes::contains)) {
                 return i;
             }
@@ -148,9 +162,10 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         List<Incident> open = new ArrayList<>();
         incidents.get().forEach(open::add);
         List<String> nodes = nodes(f);
+        String parent = parent(f);
         List<String> scopes = scopes(f);
         long quiet = f.windowEndNs / 1_000_000L + f.cooldownMs;
-        Incident joined = match(open, f, nodes, scopes);
+        Incident joined = match(open, f, nodes, parent, scopes);
         if (joined == null) {
             joined = new Incident();
             joined.family = f.family;
@@ -166,6 +181,9 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
             if (!joined.nodes.contains(n)) {
                 joined.nodes.add(n);
             }
+        }
+        if (parent != null && !joined.parents.contains(parent)) {
+            joined.parents.add(parent);
         }
         for (String n : scopes) {
             if (!joined.scopes.contains(n)) {

@@ -67,11 +67,11 @@ public final class SyntheticEvents {
      */
     public Event cpuProfile(double ms, int pid, String exe, String hot, int samples) {
         int hotSamples = samples - samples / 10;
-        StackFrame main = new StackFrame("main", exe, 0x1100L, "beef", false);
+        StackFrame main = new StackFrame("main", exe, 0x1100L, 0x10L, "beef", false);
         List<SampledStack> stacks = List.of(
-                new SampledStack(hotSamples, List.of(new StackFrame(hot, exe, 0x1d4bL, "beef", false), main)),
+                new SampledStack(hotSamples, List.of(new StackFrame(hot, exe, 0x1d4bL, 0x10L, "beef", false), main)),
                 new SampledStack(samples - hotSamples, List.of(
-                        new StackFrame("__memcpy_avx_unaligned", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x18a1cL, null, false),
+                        new StackFrame("__memcpy_avx_unaligned", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x18a1cL, 0x10L, null, false),
                         main)));
         return event(EventType.CPU_PROFILE, ms, process(pid, 42, exe), "/bin/bash",
                 new CpuProfileDetail(samples, 1_000_000_000L, 49, stacks, 0));
@@ -84,9 +84,9 @@ public final class SyntheticEvents {
     public Event forkBurst(double firstMs, double lastMs, int pid, String exe, int count) {
         return event(EventType.BURST, lastMs, process(pid, 1, exe), "/sbin/init",
                 new BurstDetail(BurstKind.FORK, pid, count, ns(firstMs), ns(lastMs), count, null, 0, List.of(
-                        new StackFrame("__libc_fork", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0xd6a10L, null, false),
-                        new StackFrame("spawn_worker", exe, 0x1a20L, "beef", false),
-                        new StackFrame("main", exe, 0x1100L, "beef", false))));
+                        new StackFrame("__libc_fork", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0xd6a10L, 0x10L, null, false),
+                        new StackFrame("spawn_worker", exe, 0x1a20L, 0x10L, "beef", false),
+                        new StackFrame("main", exe, 0x1100L, 0x10L, "beef", false))));
     }
 
     /** A child of parent exiting after lifetimeMs. */
