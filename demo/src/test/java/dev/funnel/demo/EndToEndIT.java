@@ -117,7 +117,7 @@ class EndToEndIT {
 
     @Test
     void aWorkerBurningACoreInAContainerGivesOneHighCpuAlertNamingItsFunction() throws Exception {
-        // The default rule: 0.9 of a core over a 60 s window sliding by 10 s; 75 s of spinning
+        // The default rule: 0.8 of a core over a 60 s window sliding by 10 s; 75 s of spinning
         // fills at least one window whatever the phase.
         try (ContainerScope scope = ContainerScope.create()) {
             Process worker = scope.start(List.of(Workloads.binary().toString(), "spin", "75"));
@@ -139,7 +139,7 @@ class EndToEndIT {
             assertTrue(a.getSummary().startsWith("High CPU in container " + scope.id().substring(0, 12) + ", process "),
                     a.getSummary());
             assertTrue(a.getSummary().contains(", function handle_batch (funnel-workload) ("), a.getSummary());
-            assertTrue(a.getObserved() >= 0.9, "observed " + a.getObserved());
+            assertTrue(a.getObserved() >= 0.8, "observed " + a.getObserved());
         }
     }
 }

@@ -79,10 +79,10 @@ class DetectorsPipelineTest {
         assertEquals(HighCpu.NAME, a.detector);
         assertEquals(100, a.pid);
         assertEquals(42, a.ppid);
-        // The first window over the threshold is [0 s, 60 s): 59 profiles of 48 samples (44 of
-        // them in handle_batch) against 49 Hz x 60 s.
+        // The first window at the threshold (0.8) is [-10 s, 50 s): the first 49 profiles of 48
+        // samples (44 of them in handle_batch) against 49 Hz x 60 s.
         assertEquals("High CPU in container abababababab, process /usr/bin/worker (PID 100), function handle_batch"
-                + " (worker) (92% of samples), parent PID 42: 96% of a core over 60 s, host web-1", a.summary);
+                + " (worker) (92% of samples), parent PID 42: 80% of a core over 60 s, host web-1", a.summary);
         assertEquals("handle_batch (worker)", a.attributes.get("function"));
         assertEquals("handle_batch (worker) 92%", a.attributes.get("frame_1"));
         assertEquals("__memcpy_avx_unaligned (libc.so.6) 8%", a.attributes.get("frame_2"));
