@@ -143,9 +143,12 @@ static jstring hex(JNIEnv *env, const unsigned char *bits, int len)
  * out[3i+2] the module's build id in hex (or null); offsets[2i] the address as in the file
  * (what addr2line takes), offsets[2i+1] how far into its function the address is: from the
  * symbol, or in a stripped module from the unwind table entry (.eh_frame) covering it, which
- * still bounds the function; -1 when neither does.
+ * still bounds the function; -1 when neither does. Without names, only modules, build ids and
+ * file addresses are looked up (no symbol table is read): the caller names from its cache by
+ * build id, and asks again, with names, for what it has not named before.
  */
-static jobjectArray JNICALL ns_symbolize(JNIEnv *env, jclass cls, jlong h, jlongArray jaddrs, jlongArray joffsets)
+static jobjectArray JNICALL ns_symbolize(JNIEnv *env, jclass cls, jlong h, jlongArray jaddrs, jlongArray joffsets,
+					 jboolean names)
 {
 	struct proc_syms *p = (struct proc_syms *)(intptr_t)h;
 	jsize n = (*env)->GetArrayLength(env, jaddrs);
@@ -172,10 +175,12 @@ static jobjectArray JNICALL ns_symbolize(JNIEnv *env, jclass cls, jlong h, jlong
 		if (!mod)
 			continue;
 		const char *file = NULL;
+		Dwarf_Addr bias;
+		Elf *elf = dwfl_module_getelf(mod, &bias); /* opens the file (headers only): the build id needs it */
 		const char *name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &file, NULL);
 		GElf_Off off = 0;
 		GElf_Sym sym;
-		const char *fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+		const char *fn = names && elf ? dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL) : NULL;
 		const unsigned char *bits;
 		GElf_Addr vaddr;
 		int len = dwfl_module_build_id(mod, &bits, &vaddr);
@@ -183,7 +188,7 @@ static jobjectArray JNICALL ns_symbolize(JNIEnv *env, jclass cls, jlong h, jlong
 		int sec = dwfl_module_relocate_address(mod, &rel);
 
 		offsets[2 * i] = (jlong)(sec >= 0 ? rel : addr);
-		offsets[2 * i + 1] = fn ? (jlong)off : function_offset(mod, addr);
+		offsets[2 * i + 1] = fn ? (jlong)off : names && elf ? function_offset(mod, addr) : -1;
 		if (fn)
 			(*env)->SetObjectArrayElement(env, out, 3 * i, (*env)->NewStringUTF(env, fn));
 		(*env)->SetObjectArrayElement(env, out, 3 * i + 1,
@@ -213,7 +218,7 @@ static jstring JNICALL ns_version(JNIEnv *env, jclass cls)
 
 static const JNINativeMethod methods[] = {
 	{ "open", "(I)J", (void *)ns_open },
-	{ "symbolize", "(J[J[J)[Ljava/lang/String;", (void *)ns_symbolize },
+	{ "symbolize", "(J[J[JZ)[Ljava/lang/String;", (void *)ns_symbolize },
 	{ "close", "(J)V", (void *)ns_close },
 	{ "version", "()Ljava/lang/String;", (void *)ns_version },
 };

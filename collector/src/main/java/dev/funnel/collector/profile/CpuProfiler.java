@@ -65,6 +65,7 @@ public final class CpuProfiler implements AutoCloseable {
     private volatile long profiles;
     private volatile long lastTakeNanos;
     private volatile Throwable failure;
+    private volatile long[] kernelCounters = new long[4];
 
     private CpuProfiler(BpfObject obj, CpuSampling settings, Consumer<List<KernelEvent>> out) {
         this.obj = obj;
@@ -140,6 +141,7 @@ public final class CpuProfiler implements AutoCloseable {
             events.add(profile(s, intervalNs, frames, slot, bootNow));
         }
         user.expire(bootNow - SYMBOLS_IDLE_NS);
+        kernelCounters = obj.sumPerCpu(STATS_MAP);
         intervals++;
         profiles += events.size();
         if (!events.isEmpty()) {
@@ -222,16 +224,23 @@ public final class CpuProfiler implements AutoCloseable {
         return profiles;
     }
 
-    /** The kernel's counters: samples, stacks lost to collisions, stacks lost otherwise, samples not counted. */
+    /**
+     * The kernel's counters (samples, stacks lost to collisions, stacks lost otherwise, samples
+     * not counted) as the profiler thread last read them: at most an interval ago, and once more
+     * at close. Any thread; never a native call (the object may be closing).
+     */
     public long[] kernelCounters() {
-        return obj.sumPerCpu(STATS_MAP);
+        return kernelCounters.clone();
     }
 
     public Throwable failure() {
         return failure;
     }
 
-    /** Stops the thread (the caller detaches the sampler) and closes the symbol handles. */
+    /**
+     * Stops the thread, reads the kernel's counters a last time and closes the symbol handles.
+     * The caller detaches the sampler first and closes the object after.
+     */
     @Override
     public void close() {
         running = false;
@@ -239,6 +248,9 @@ public final class CpuProfiler implements AutoCloseable {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            kernelCounters = obj.sumPerCpu(STATS_MAP); // the thread is done: this one is the object's only user
         }
         user.close();
     }

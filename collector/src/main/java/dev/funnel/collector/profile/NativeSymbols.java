@@ -17,9 +17,9 @@ final class NativeSymbols {
      * Names addrs: 3 strings per address (function, module, build id hex; each may be null);
      * offsets receives 2 longs per address: the address as in the module's file, and how far into
      * its function it is (from the symbol, or in a stripped module from its .eh_frame entry; -1
-     * when unknown).
+     * when unknown). Without names, no symbol table is read: functions stay null.
      */
-    static native String[] symbolize(long handle, long[] addrs, long[] offsets);
+    static native String[] symbolize(long handle, long[] addrs, long[] offsets, boolean names);
 
     static native void close(long handle);
 

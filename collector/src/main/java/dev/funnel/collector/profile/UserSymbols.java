@@ -19,12 +19,17 @@ import java.util.Map;
  *
  * <p>Each process's modules are opened once and kept while the process stays busy (at most
  * {@value #MAX_OPEN} processes, least recently used closed first; idle ones are closed by
- * {@link #expire}), so a process busy for minutes is read once, not once per interval.
+ * {@link #expire}), so a process busy for minutes is read once, not once per interval. Names
+ * are cached by build id and file address ({@value #NAMES_MAX} at most), so the symbol tables
+ * of a binary that many processes run (workers of one server, a build's compilers) are read
+ * once, not once per process.
  *
  * <p>Not thread-safe: the profiler thread's.
  */
 final class UserSymbols implements AutoCloseable {
     static final int MAX_OPEN = 64;
+    /** Named code addresses kept by build id (~100 bytes each). */
+    static final int NAMES_MAX = 16_384;
     private static final Throwable UNAVAILABLE = loadNative();
 
     private record Key(int pid, long startNs) {}
@@ -41,8 +46,21 @@ final class UserSymbols implements AutoCloseable {
         }
     }
 
+    /** Code by what it is, not where it is mapped: a build id and an address in that file. */
+    private record CodeAddress(String buildId, long fileAddress) {}
+
+    private record Named(String function, long functionOffset) {}
+
     private final Path procRoot;
     private final Map<Key, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
+    /** Names by build id, shared by every process running the same file; least recently used go first. */
+    private final Map<CodeAddress, Named> byBuildId = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CodeAddress, Named> eldest) {
+            return size() > NAMES_MAX;
+        }
+    };
+    private long cacheHits;
 
     UserSymbols(Path procRoot) {
         this.procRoot = procRoot;
@@ -79,7 +97,8 @@ final class UserSymbols implements AutoCloseable {
         String[] names = null;
         long[] offsets = new long[2 * n];
         if (e.handle != 0) {
-            names = NativeSymbols.symbolize(e.handle, lookup, offsets);
+            names = NativeSymbols.symbolize(e.handle, lookup, offsets, false);
+            nameFromCacheOrFiles(e.handle, lookup, names, offsets);
         }
         List<KernelEvent.Frame> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -96,6 +115,53 @@ final class UserSymbols implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Fills in the functions of addresses located (module, build id, file address) but not yet
+     * named: from the cache by build id where the same code was named before, in this process
+     * or another running the same binary, else from the files' symbol tables in one more call.
+     */
+    private void nameFromCacheOrFiles(long handle, long[] addrs, String[] names, long[] offsets) {
+        int n = addrs.length;
+        int[] missing = new int[n];
+        int misses = 0;
+        for (int i = 0; i < n; i++) {
+            String buildId = names[3 * i + 2];
+            if (names[3 * i + 1] == null) {
+                continue; // no module: a JIT map or nothing
+            }
+            Named cached = buildId == null ? null : byBuildId.get(new CodeAddress(buildId, offsets[2 * i]));
+            if (cached != null) {
+                names[3 * i] = cached.function();
+                offsets[2 * i + 1] = cached.functionOffset();
+                cacheHits++;
+            } else {
+                missing[misses++] = i;
+            }
+        }
+        if (misses == 0) {
+            return;
+        }
+        long[] ask = new long[misses];
+        for (int j = 0; j < misses; j++) {
+            ask[j] = addrs[missing[j]];
+        }
+        long[] askOffsets = new long[2 * misses];
+        String[] named = NativeSymbols.symbolize(handle, ask, askOffsets, true);
+        for (int j = 0; j < misses; j++) {
+            int i = missing[j];
+            names[3 * i] = named[3 * j];
+            offsets[2 * i + 1] = askOffsets[2 * j + 1];
+            if (names[3 * i + 2] != null) {
+                byBuildId.put(new CodeAddress(names[3 * i + 2], offsets[2 * i]), new Named(named[3 * j], askOffsets[2 * j + 1]));
+            }
+        }
+    }
+
+    /** Addresses named from the cache by build id, not from the files. */
+    long cacheHits() {
+        return cacheHits;
     }
 
     /** Closes the modules of processes not named since before cutoffNs (boot ns). */

@@ -19,7 +19,6 @@ import dev.funnel.workloads.ContainerScope;
 import dev.funnel.workloads.Workloads;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -34,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * The cpu_profile sensor on the real kernel: a worker burning a core in handle_batch() inside
  * a cgroup v2 "container" is reported with its busiest function named, its container, exe and
  * parent; a stripped copy still gives module + offset (inside handle_batch, as nm of the
- * unstripped binary says, and the function's start from the unwind table); code a JIT announced in /tmp/perf-PID.map is named from the map.
+ * unstripped binary says, and the function's start from the unwind table); names are shared by
+ * build id (a stripped copy of named code is named); code a JIT announced in /tmp/perf-PID.map is named from the map.
  */
 @Timeout(180)
 class CpuProfileTest {
@@ -112,14 +112,18 @@ class CpuProfileTest {
         Path dir = Files.createTempDirectory("funnel-stripped-");
         Path stripped = dir.resolve("worker-stripped");
         try {
-            Files.copy(Workloads.binary(), stripped, StandardCopyOption.COPY_ATTRIBUTES);
-            run("strip", stripped.toString());
+            // Stripped, and without its build id: with it, the copy would be the same code as the
+            // original to the profiler, and named from its cache of names by build id.
+            run("objcopy", "--strip-all", "--remove-section=.note.gnu.build-id", Workloads.binary().toString(),
+                    stripped.toString());
+            Files.setPosixFilePermissions(stripped, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             long[] fn = symbol(Workloads.binary(), "handle_batch");
             Process p = new ProcessBuilder(stripped.toString(), "spin", "3").redirectErrorStream(true).start();
             assertEquals(0, p.waitFor());
             assertTrue(KernelTests.await(() -> !profilesOf(p.pid()).isEmpty(), 5_000), "profiles of the stripped worker");
             StackFrame f = leaf(profilesOf(p.pid()).get(profilesOf(p.pid()).size() - 1));
             assertNull(f.getFunction(), "no symbol table: no name");
+            assertNull(f.getBuildId(), "no build id note");
             assertTrue(f.getModule().endsWith("/worker-stripped"), f.getModule());
             assertTrue(f.getOffset() >= fn[0] && f.getOffset() < fn[0] + fn[1], "offset 0x" + Long.toHexString(f.getOffset())
                     + " inside handle_batch [0x" + Long.toHexString(fn[0]) + ", +" + fn[1] + ")");
@@ -127,6 +131,29 @@ class CpuProfileTest {
                     "the unwind table still bounds the function: its start, as nm of the unstripped copy says");
         } finally {
             Files.deleteIfExists(stripped);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void namesAreSharedByBuildIdSoAStrippedCopyOfNamedCodeIsNamedToo() throws Exception {
+        Path dir = Files.createTempDirectory("funnel-buildid-");
+        Path copy = dir.resolve("worker-stripped-same-id");
+        try {
+            Process original = new ProcessBuilder(Workloads.binary().toString(), "spin", "2").redirectErrorStream(true).start();
+            assertEquals(0, original.waitFor());
+            assertTrue(KernelTests.await(() -> !profilesOf(original.pid()).isEmpty(), 5_000), "profiles of the original");
+            String buildId = leaf(profilesOf(original.pid()).get(0)).getBuildId();
+            run("strip", "-o", copy.toString(), Workloads.binary().toString()); // keeps the build id note
+            Process p = new ProcessBuilder(copy.toString(), "spin", "2").redirectErrorStream(true).start();
+            assertEquals(0, p.waitFor());
+            assertTrue(KernelTests.await(() -> !profilesOf(p.pid()).isEmpty(), 5_000), "profiles of the stripped copy");
+            StackFrame f = leaf(profilesOf(p.pid()).get(0));
+            assertEquals(buildId, f.getBuildId(), "strip keeps the build id");
+            assertEquals("handle_batch", f.getFunction(), "named from the original's symbols, by build id");
+            assertTrue(f.getModule().endsWith("/worker-stripped-same-id"), f.getModule());
+        } finally {
+            Files.deleteIfExists(copy);
             Files.deleteIfExists(dir);
         }
     }
