@@ -139,7 +139,7 @@ class EndToEndIT {
             assertTrue(a.getSummary().startsWith("High CPU in container " + scope.id().substring(0, 12) + ", process "),
                     a.getSummary());
             assertTrue(a.getSummary().contains(", function handle_batch (funnel-workload) ("), a.getSummary());
-            assertTrue(a.getObserved() >= 0.8, "observed " + a.getObserved());
+            assertTrue(a.getObserved() >= 80, "observed " + a.getObserved() + " % of a core");
         }
     }
 }

@@ -83,6 +83,10 @@ class DetectorsPipelineTest {
         // samples (44 of them in handle_batch) against 49 Hz x 60 s.
         assertEquals("High CPU in container abababababab, process /usr/bin/worker (PID 100), function handle_batch"
                 + " (worker) (92% of samples), parent PID 42: 80% of a core over 60 s, host web-1", a.summary);
+        assertEquals(80.0, a.observed, "percent of a core");
+        assertEquals(80.0, a.threshold);
+        assertEquals("a process kept a core busy for 60 s: 80% of a core, 1x the threshold of 80%; the busiest benign"
+                + " workload measured reached 30%", a.why);
         assertEquals("handle_batch (worker)", a.attributes.get("function"));
         assertEquals("handle_batch (worker) 92%", a.attributes.get("frame_1"));
         assertEquals("__memcpy_avx_unaligned (libc.so.6) 8%", a.attributes.get("frame_2"));

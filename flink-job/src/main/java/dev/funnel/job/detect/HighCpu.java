@@ -77,7 +77,9 @@ public final class HighCpu implements Detector {
 
     AlertRecord alert(Rule r, CpuStats s, double threshold, long windowMs) {
         double share = s.coreShare();
-        AlertRecord a = Alerts.of(this, r, s, false, share, threshold, "cores");
+        // In percent of one core, as people say it (the rule's threshold is a share: 0.8).
+        long percent = Math.round(share * 100);
+        AlertRecord a = Alerts.of(this, r, s, false, percent, Math.round(threshold * 100), "percent of a core");
         Integer[] order = s.busiest();
         String hottest = order.length == 0 ? null : s.frames[order[0]];
         for (int i = 0; i < Math.min(TOP_FRAMES, order.length); i++) {
@@ -104,13 +106,15 @@ public final class HighCpu implements Detector {
         if (a.ppid > 0) {
             sb.append(", parent PID ").append(a.ppid);
         }
-        sb.append(": ").append(Math.round(share * 100)).append("% of a core over ").append(Alerts.seconds(windowMs))
+        sb.append(": ").append(percent).append("% of a core over ").append(Alerts.seconds(windowMs))
                 .append(", host ").append(a.host);
         if (a.lostEventsInWindow > 0) {
             sb.append(" (").append(a.lostEventsInWindow).append(" events lost in this window)");
         }
         a.summary = sb.toString();
-        a.why = Alerts.overPeak(r, share, threshold, "cores", "a process kept a core busy for " + Alerts.seconds(windowMs));
+        a.why = "a process kept a core busy for " + Alerts.seconds(windowMs) + ": " + percent + "% of a core, "
+                + Alerts.num(share / threshold) + "x the threshold of " + Math.round(threshold * 100)
+                + "%; the busiest benign workload measured reached " + Math.round(r.number("benign_peak") * 100) + "%";
         return a;
     }
 
