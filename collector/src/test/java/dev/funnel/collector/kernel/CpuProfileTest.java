@@ -51,20 +51,7 @@ class CpuProfileTest {
             }
             Assumptions.abort(why);
         }
-        EventSink capture = new EventSink() {
-            @Override
-            public void write(List<Enriched> events) {
-                seen.addAll(events);
-            }
-
-            @Override
-            public long delivered() {
-                return seen.size();
-            }
-
-            @Override
-            public void close() {}
-        };
+        EventSink capture = KernelTests.capture(seen);
         collector = Collector.start(CollectorConfig.of(null, Map.of("sensors", "cpu_profile", "metrics.port", "0")),
                 (host, loss) -> capture);
     }

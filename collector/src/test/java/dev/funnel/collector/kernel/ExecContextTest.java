@@ -34,20 +34,7 @@ class ExecContextTest {
     @Test
     void theEventsAfterAChainOfAggregatedExecsCarryTheLastImage() throws Exception {
         Queue<Enriched> seen = new ConcurrentLinkedQueue<>();
-        EventSink capture = new EventSink() {
-            @Override
-            public void write(List<Enriched> events) {
-                seen.addAll(events);
-            }
-
-            @Override
-            public long delivered() {
-                return seen.size();
-            }
-
-            @Override
-            public void close() {}
-        };
+        EventSink capture = KernelTests.capture(seen);
         CollectorConfig config = CollectorConfig.of(null, Map.of("sensors", "process", "metrics.port", "0"));
         int child;
         try (Collector c = Collector.start(config, (host, loss) -> capture)) {

@@ -3,8 +3,12 @@ package dev.funnel.collector.kernel;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.funnel.collector.bpf.BpfSupport;
+import dev.funnel.collector.enrich.Enriched;
+import dev.funnel.collector.sink.EventSink;
 import dev.funnel.workloads.Workloads;
 import java.io.IOException;
+import java.util.List;
+import java.util.Queue;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
@@ -31,6 +35,24 @@ public final class KernelTests {
         Workloads.Result r = Workloads.run(args);
         System.out.println("workload: " + r.report());
         return r.pid();
+    }
+
+    /** A sink that keeps every enriched event in seen (a test reads it as the collector fills it). */
+    public static EventSink capture(Queue<Enriched> seen) {
+        return new EventSink() {
+            @Override
+            public void write(List<Enriched> events) {
+                seen.addAll(events);
+            }
+
+            @Override
+            public long delivered() {
+                return seen.size();
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     /** Polls until the condition holds or the timeout passes; returns whether it held. */

@@ -3,6 +3,7 @@ package dev.funnel.job.detect;
 import dev.funnel.job.detect.window.CpuStats;
 import dev.funnel.job.detect.window.LateEvents;
 import dev.funnel.job.detect.window.StampWindow;
+import dev.funnel.job.detect.window.StatsAggregate;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.EventRecord;
 import dev.funnel.job.model.Kind;
@@ -13,7 +14,6 @@ import dev.funnel.job.rules.Rules;
 import dev.funnel.job.rules.RulesException;
 import java.time.Duration;
 import java.util.Locale;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -67,7 +67,7 @@ public final class HighCpu implements Detector {
                 .keyBy(EventRecord::processKey, Types.STRING)
                 .window(SlidingEventTimeWindows.of(Duration.ofMillis(windowMs), Duration.ofMillis(r.durationMs("slide"))))
                 .sideOutputLateData(LateEvents.TAG)
-                .aggregate(new Sum(), new StampWindow<CpuStats>(), Types.POJO(CpuStats.class), Types.POJO(CpuStats.class),
+                .aggregate(new StatsAggregate<>(CpuStats::new), new StampWindow<CpuStats>(), Types.POJO(CpuStats.class), Types.POJO(CpuStats.class),
                         Types.POJO(CpuStats.class))
                 .name(NAME + ": window").uid(NAME + "-window");
         in.countLate(windows);
@@ -121,30 +121,5 @@ public final class HighCpu implements Detector {
     private static String percent(long part, long whole) {
         long p = whole == 0 ? 0 : Math.round(100.0 * part / whole);
         return p == 0 && part > 0 ? "<1%" : p + "%";
-    }
-
-    /** Incremental: O(frames) state per key and window, not the profiles. */
-    static final class Sum implements AggregateFunction<EventRecord, CpuStats, CpuStats> {
-        @Override
-        public CpuStats createAccumulator() {
-            return new CpuStats();
-        }
-
-        @Override
-        public CpuStats add(EventRecord e, CpuStats acc) {
-            acc.add(e);
-            return acc;
-        }
-
-        @Override
-        public CpuStats getResult(CpuStats acc) {
-            return acc;
-        }
-
-        @Override
-        public CpuStats merge(CpuStats a, CpuStats b) {
-            a.add(b);
-            return a;
-        }
     }
 }

@@ -35,15 +35,18 @@ public class CpuStats extends WindowStats {
     }
 
     /** Folds another window's stats in (session merges; sliding windows never merge). */
-    public void add(CpuStats o) {
-        super.add(o);
-        sampleHz = Math.max(sampleHz, o.sampleHz);
-        for (int i = 0; i < o.frames.length; i++) {
-            addFrame(o.frames[i], o.frameSamples[i]);
-        }
-        if (o.hotStackSamples > hotStackSamples) {
-            hotStack = o.hotStack;
-            hotStackSamples = o.hotStackSamples;
+    @Override
+    public void add(WindowStats other) {
+        super.add(other);
+        if (other instanceof CpuStats o) {
+            sampleHz = Math.max(sampleHz, o.sampleHz);
+            for (int i = 0; i < o.frames.length; i++) {
+                addFrame(o.frames[i], o.frameSamples[i]);
+            }
+            if (o.hotStackSamples > hotStackSamples) {
+                hotStack = o.hotStack;
+                hotStackSamples = o.hotStackSamples;
+            }
         }
     }
 

@@ -29,7 +29,8 @@ public final class TumblingCount {
                 .keyBy(key, Types.STRING)
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMs)))
                 .sideOutputLateData(LateEvents.TAG)
-                .aggregate(new StatsAggregate(), new StampWindow<WindowStats>())
+                .aggregate(StatsAggregate.counts(), new StampWindow<WindowStats>(), Types.POJO(WindowStats.class),
+                        Types.POJO(WindowStats.class), Types.POJO(WindowStats.class)) // generic: erased, so stated
                 .name(name + ": window").uid(name + "-window");
     }
 }
