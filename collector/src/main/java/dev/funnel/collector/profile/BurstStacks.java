@@ -49,13 +49,9 @@ public final class BurstStacks implements AutoCloseable {
         Key k = new Key(h.pid(), h.startNs(), b.stackId());
         List<KernelEvent.Frame> frames = named.get(k);
         if (frames == null) {
-            long[] ips = obj.readStacks(MAP, new int[] {b.stackId()});
-            int n = 0;
-            while (n < RecordLayout.BURST_STACK_DEPTH && ips[n] != 0) {
-                n++;
-            }
+            long[] ips = StackSlots.ips(obj.readStacks(MAP, new int[] {b.stackId()}), 0, RecordLayout.BURST_STACK_DEPTH);
             long now = Clocks.bootNowNs();
-            frames = n == 0 ? List.of() : List.copyOf(user.frames(h.pid(), h.startNs(), ips, n, now));
+            frames = ips.length == 0 ? List.of() : List.copyOf(user.frames(h.pid(), h.startNs(), ips, now));
             named.put(k, frames);
             if (++lookups % 64 == 0) {
                 user.expire(now - SYMBOLS_IDLE_NS);

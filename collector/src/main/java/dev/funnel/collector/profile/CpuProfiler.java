@@ -181,31 +181,20 @@ public final class CpuProfiler implements AutoCloseable {
             List<KernelEvent.Frame> named = new ArrayList<>();
             Integer k = slot.get((int) (long) e.getKey());
             if (k != null) {
-                int n = depth(frames, k);
-                for (int i = 0; i < n; i++) {
-                    named.add(kernel.frame(frames[k * RecordLayout.CPU_STACK_DEPTH + i]));
+                for (long ip : StackSlots.ips(frames, k, RecordLayout.CPU_STACK_DEPTH)) {
+                    named.add(kernel.frame(ip));
                 }
             }
             Integer u = slot.get((int) (e.getKey() >> 32));
             if (u != null) {
-                int n = depth(frames, u);
-                long[] ips = new long[n];
-                System.arraycopy(frames, u * RecordLayout.CPU_STACK_DEPTH, ips, 0, n);
-                named.addAll(user.frames(h.pid(), h.startNs(), ips, n, bootNow));
+                named.addAll(user.frames(h.pid(), h.startNs(), StackSlots.ips(frames, u, RecordLayout.CPU_STACK_DEPTH),
+                        bootNow));
             }
             stacks.add(new KernelEvent.Stack(e.getValue(), named));
         }
         KernelEvent.Header at = new KernelEvent.Header(h.tsNs(), h.startNs(), h.parentStartNs(), h.cgroupId(),
                 RecordLayout.TYPE_CPU_PROFILE, h.pid(), h.tid(), h.ppid(), h.uid(), h.execSeq(), h.comm());
         return new KernelEvent.CpuProfile(at, s.total, intervalNs, settings.sampleHz(), stacks, s.stackErrors);
-    }
-
-    private static int depth(long[] frames, int slot) {
-        int n = 0;
-        while (n < RecordLayout.CPU_STACK_DEPTH && frames[slot * RecordLayout.CPU_STACK_DEPTH + n] != 0) {
-            n++;
-        }
-        return n;
     }
 
     private static void addId(Set<Integer> ids, int id) {

@@ -85,8 +85,9 @@ final class UserSymbols implements AutoCloseable {
         return UNAVAILABLE == null ? null : UNAVAILABLE.getMessage();
     }
 
-    /** Names ips[0, n) of the process (pid, startNs); innermost first, return addresses after it. */
-    List<KernelEvent.Frame> frames(int pid, long startNs, long[] ips, int n, long nowNs) {
+    /** Names the ips of the process (pid, startNs): innermost first, return addresses after it. */
+    List<KernelEvent.Frame> frames(int pid, long startNs, long[] ips, long nowNs) {
+        int n = ips.length;
         Entry e = entry(pid, startNs);
         e.lastUsedNs = nowNs;
         // A return address points after its call: look up the call itself (ip - 1).

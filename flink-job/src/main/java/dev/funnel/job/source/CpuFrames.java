@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stacks as the job keeps them: one line of frame names. A CPU profile's stacks are reduced to what the high_cpu detector sums over its window and what
- * its alert shows: each named stack's innermost frame (where the CPU was) with its samples,
+ * Stacks as the job keeps them: one line of frame names. A CPU profile's stacks are reduced to
+ * what the high_cpu detector sums over its window and what its alert shows: each named stack's innermost frame (where the CPU was) with its samples,
  * equal frames merged, busiest first, and the busiest stack in full. Stateless.
  */
 final class CpuFrames {
