@@ -103,7 +103,7 @@ class DeploymentFilesTest {
 
     @Test
     void theDockerfilesCopyWhatTheBuildMakesAndTheContextLetsItThrough() throws Exception {
-        Pattern copy = Pattern.compile("^COPY (?:--\\S+ )*(\\S+) (\\S+)$", Pattern.MULTILINE);
+        Pattern copy = Pattern.compile("^COPY (?:--\\S+ )*(.+)$", Pattern.MULTILINE);
         Map<String, String> copied = new LinkedHashMap<>();
         List<String> ignore = Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
                 .filter(l -> l.startsWith("!")).map(l -> l.substring(1)).toList();
@@ -111,16 +111,21 @@ class DeploymentFilesTest {
                 "deploy/docker/kafka/Dockerfile", "deploy/docker/registry/Dockerfile")) {
             Matcher m = copy.matcher(Files.readString(ROOT.resolve(dockerfile)));
             while (m.find()) {
-                String source = m.group(1);
-                try (var matches = Files.newDirectoryStream(ROOT.resolve(source).getParent(),
-                        ROOT.resolve(source).getFileName().toString())) {
-                    assertTrue(matches.iterator().hasNext(), dockerfile + " copies " + source + ", which the build makes");
+                List<String> words = List.of(m.group(1).trim().split("\\s+"));
+                String target = words.get(words.size() - 1);
+                for (String source : words.subList(0, words.size() - 1)) {
+                    try (var matches = Files.newDirectoryStream(ROOT.resolve(source).getParent(),
+                            ROOT.resolve(source).getFileName().toString())) {
+                        assertTrue(matches.iterator().hasNext(), dockerfile + " copies " + source + ", which the build makes");
+                    }
+                    assertTrue(ignore.stream().anyMatch(i -> source.equals(i) || source.startsWith(i + "/")),
+                            ".dockerignore lets " + source + " into the build context");
+                    copied.put(target.endsWith("/") ? target + Path.of(source).getFileName() : target, source);
                 }
-                assertTrue(ignore.stream().anyMatch(i -> source.equals(i) || source.startsWith(i + "/")),
-                        ".dockerignore lets " + source + " into the build context");
-                copied.put(m.group(2), source);
             }
         }
+        assertTrue(copied.keySet().containsAll(List.of("/docker-entrypoint.sh", "/opt/flink/bin/kubernetes-jobmanager.sh",
+                "/opt/flink/bin/kubernetes-taskmanager.sh")), "the job image has what the Flink Kubernetes Operator starts");
         Map<String, Object> job = map(map(k8s().get("FlinkDeployment/funnel-detection").get("spec")).get("job"));
         assertEquals("local://" + "/opt/flink/usrlib/funnel-flink-job.jar", job.get("jarURI"));
         assertTrue(copied.containsKey("/opt/flink/usrlib/funnel-flink-job.jar"));
