@@ -30,6 +30,23 @@ public final class KernelTests {
         Assumptions.abort(why);
     }
 
+    /**
+     * A workload from Debian that a test runs (stress-ng, ...): skips when missing, fails with
+     * CI=true (bin/funnel test installs them).
+     */
+    public static void requireCommand(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+                return;
+            }
+        }
+        String why = "needs " + command + " (apt-get install " + command + "; bin/funnel test installs it)";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(why + " (CI=true: a skipped kernel test is not green)");
+        }
+        Assumptions.abort(why);
+    }
+
     /** Runs the funnel-workload generator (tools/workloads) with args to completion; returns its pid. */
     public static long runWorkload(String... args) throws IOException, InterruptedException {
         Workloads.Result r = Workloads.run(args);
