@@ -11,6 +11,10 @@ import java.util.stream.Stream;
  * verified by its inode, and when the process is already gone the cgroup2 tree is scanned
  * (at most every 5 s): a cgroup usually outlives the processes in it. Only the cgroup2 mount
  * is used: on hybrid hosts the v1 hierarchies beside it reuse the same inode numbers.
+ * In a container with a private cgroup namespace (Docker's default on cgroup v2 hosts), the
+ * /proc paths of other processes are relative to the container's own cgroup ("/../x"): they are
+ * translated through the host path of that cgroup, found once in the host tree's cgroup.procs
+ * (the collector shares the host's PID namespace, so its own PID is listed there).
  * Bounded LRU; drain thread only.
  */
 public final class CgroupResolver {
@@ -22,6 +26,8 @@ public final class CgroupResolver {
     private final Lru<Long, String> byId;
     private long lastScan = System.nanoTime() - 2 * RESCAN_NS;
     private volatile long scans;
+    /** Host path of this process's cgroup namespace root: null until needed, "" if not found. */
+    private String namespaceRoot;
 
     public CgroupResolver(Path cgroupRoot, ProcFs proc, int capacity) {
         this.root = cgroupRoot;
@@ -59,7 +65,7 @@ public final class CgroupResolver {
         if (p != null || cgroupId == 0 || root == null) {
             return p;
         }
-        String viaProc = proc.cgroupPath(pid);
+        String viaProc = hostPath(proc.cgroupPath(pid));
         if (viaProc != null && inode(root.resolve(viaProc.substring(1))) == cgroupId) {
             byId.put(cgroupId, viaProc);
             return viaProc;
@@ -75,6 +81,40 @@ public final class CgroupResolver {
 
     public long scans() {
         return scans;
+    }
+
+    /** A /proc cgroup path as a path in the host tree; null if it cannot be placed there. */
+    private String hostPath(String viaProc) {
+        if (viaProc == null || !viaProc.startsWith("/..")) {
+            return viaProc;
+        }
+        if (namespaceRoot == null) {
+            namespaceRoot = ownCgroup();
+        }
+        if (namespaceRoot.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(namespaceRoot).resolve(viaProc.substring(1)).normalize();
+        return p.startsWith("/..") ? null : p.toString();
+    }
+
+    /** The host path of the cgroup whose cgroup.procs lists this process, or "". */
+    private String ownCgroup() {
+        String self = Long.toString(ProcessHandle.current().pid());
+        try (Stream<Path> dirs = Files.walk(root)) {
+            return dirs.limit(MAX_SCAN).filter(Files::isDirectory).filter(d -> lists(d.resolve("cgroup.procs"), self))
+                    .findFirst().map(d -> "/" + root.relativize(d)).orElse("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static boolean lists(Path procs, String pid) {
+        try {
+            return Files.readAllLines(procs).contains(pid);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private void scan() {
