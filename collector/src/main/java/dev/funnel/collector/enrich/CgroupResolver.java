@@ -83,7 +83,7 @@ public final class CgroupResolver {
         return scans;
     }
 
-    /** A /proc cgroup path as a path in the host tree; null if it cannot be placed there. */
+    /** A /proc cgroup path as a path in the host tree; null if this namespace's root is unknown. */
     private String hostPath(String viaProc) {
         if (viaProc == null || !viaProc.startsWith("/..")) {
             return viaProc;
@@ -94,16 +94,15 @@ public final class CgroupResolver {
         if (namespaceRoot.isEmpty()) {
             return null;
         }
-        Path p = Path.of(namespaceRoot).resolve(viaProc.substring(1)).normalize();
-        return p.startsWith("/..") ? null : p.toString();
+        // Above the tree's root, normalize() stops at "/": the inode check then rejects the path.
+        return Path.of(namespaceRoot).resolve(viaProc.substring(1)).normalize().toString();
     }
 
     /** The host path of the cgroup whose cgroup.procs lists this process, or "". */
     private String ownCgroup() {
         String self = Long.toString(ProcessHandle.current().pid());
-        try (Stream<Path> dirs = Files.walk(root)) {
-            return dirs.limit(MAX_SCAN).filter(Files::isDirectory).filter(d -> lists(d.resolve("cgroup.procs"), self))
-                    .findFirst().map(d -> "/" + root.relativize(d)).orElse("");
+        try (Stream<Path> dirs = cgroupDirs()) {
+            return dirs.filter(d -> lists(d.resolve("cgroup.procs"), self)).findFirst().map(this::relative).orElse("");
         } catch (IOException | RuntimeException e) {
             return "";
         }
@@ -119,17 +118,26 @@ public final class CgroupResolver {
 
     private void scan() {
         scans++;
-        try (Stream<Path> dirs = Files.walk(root)) {
-            dirs.limit(MAX_SCAN).filter(Files::isDirectory).forEach(d -> {
+        try (Stream<Path> dirs = cgroupDirs()) {
+            dirs.forEach(d -> {
                 long ino = inode(d);
                 if (ino > 0) {
-                    String rel = "/" + root.relativize(d);
-                    byId.put(ino, rel.equals("/") ? "/" : rel);
+                    byId.put(ino, relative(d));
                 }
             });
         } catch (IOException | RuntimeException e) {
             // an unreadable or vanishing subtree: what was found is kept
         }
+    }
+
+    /** The tree's directories, from the first MAX_SCAN entries of a walk (the caller closes it). */
+    private Stream<Path> cgroupDirs() throws IOException {
+        return Files.walk(root).limit(MAX_SCAN).filter(Files::isDirectory);
+    }
+
+    /** "/system.slice/x.service" for a directory of the tree; "/" for its root. */
+    private String relative(Path dir) {
+        return "/" + root.relativize(dir);
     }
 
     private static long inode(Path p) {

@@ -23,11 +23,7 @@ public final class KernelTests {
         if (BpfSupport.isAvailable()) {
             return;
         }
-        String why = "needs eBPF on this machine: " + BpfSupport.unavailabilityCause();
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(why + " (CI=true: a skipped kernel test is not green)");
-        }
-        Assumptions.abort(why);
+        skipOrFail("needs eBPF on this machine: " + BpfSupport.unavailabilityCause());
     }
 
     /**
@@ -40,7 +36,10 @@ public final class KernelTests {
                 return;
             }
         }
-        String why = "needs " + command + " (apt-get install " + command + "; bin/funnel test installs it)";
+        skipOrFail("needs " + command + " (apt-get install " + command + "; bin/funnel test installs it)");
+    }
+
+    private static void skipOrFail(String why) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(why + " (CI=true: a skipped kernel test is not green)");
         }

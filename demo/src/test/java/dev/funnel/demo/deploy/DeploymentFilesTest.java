@@ -226,9 +226,7 @@ class DeploymentFilesTest {
 
     /** Inside compose: the broker's internal listener and the registry container's port. */
     static void assertComposeEndpoints(String bootstrap, String registryUrl) throws IOException {
-        Map<String, Object> kafkaEnv = map(service("kafka").get("environment"));
-        assertTrue(((String) kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS")).contains("//" + bootstrap),
-                bootstrap + " is an advertised listener");
+        assertAdvertised(bootstrap);
         URI u = URI.create(registryUrl);
         assertEquals("registry", u.getHost());
         assertTrue(Files.readString(ROOT.resolve("deploy/docker/registry/Dockerfile")).contains("-Dquarkus.http.port=" + u.getPort()),
@@ -236,11 +234,16 @@ class DeploymentFilesTest {
         assertEquals(EmbeddedRegistry.CCOMPAT_PATH, u.getPath());
     }
 
-    /** On the host's network (the collector): the broker's and registry's published ports. */
-    static void assertHostEndpoints(String bootstrap, String registryUrl) throws IOException {
+    /** bootstrap is one of the compose broker's advertised listeners. */
+    static void assertAdvertised(String bootstrap) throws IOException {
         Map<String, Object> kafkaEnv = map(service("kafka").get("environment"));
         assertTrue(((String) kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS")).contains("//" + bootstrap),
                 bootstrap + " is an advertised listener");
+    }
+
+    /** On the host's network (the collector): the broker's and registry's published ports. */
+    static void assertHostEndpoints(String bootstrap, String registryUrl) throws IOException {
+        assertAdvertised(bootstrap);
         assertTrue(strings(service("kafka").get("ports")).contains(bootstrap.replaceAll(".*:(\\d+)$", "$1:$1")),
                 bootstrap + " is published");
         URI u = URI.create(registryUrl);
