@@ -6,7 +6,7 @@
  * a passively opened socket reaches ESTABLISHED (tcp_state.bpf.c), read on every socket
  * send and receive (slow_request.bpf.c). Socket-local storage lives and dies with its
  * socket, so a freed socket's address reused by a new one can never inherit a stale clock;
- * and a socket without storage (any client, any non-TCP socket) costs one pointer load.
+ * and a socket without any storage (any client, any non-TCP socket) costs one pointer load.
  */
 #include "funnel.h"
 

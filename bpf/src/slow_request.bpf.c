@@ -5,10 +5,11 @@
  * than slow_request_ns leave the kernel.
  *
  * Both hooks fire on every socket receive and send of the host, so they return as early as
- * they can: a failed call, a non-TCP socket, or (one pointer load) a socket without a
- * server_conn, which tcp_state.bpf.c gives only to passively opened sockets whose port is
- * not ignored. A client's keep-alive think time is therefore never timed, and a freed
- * socket's reused address never inherits a clock (the storage dies with its socket).
+ * they can: a failed call, a non-TCP socket, or (one pointer load, no helper call) a socket
+ * that has no BPF socket storage at all; then a socket without a server_conn, which
+ * tcp_state.bpf.c gives only to passively opened sockets whose port is not ignored. A client's
+ * keep-alive think time is therefore never timed, and a freed socket's reused address never
+ * inherits a clock (the storage dies with its socket).
  * BTF tracepoints (kernel >= 6.3 for these two): no trace record is marshalled first.
  */
 #include "funnel.h"
@@ -22,7 +23,7 @@ const volatile __u64 slow_request_ns = 500000000ULL;
 
 static __always_inline struct server_conn *server_conn(struct sock *sk, int ret)
 {
-	if (ret <= 0 || sk->sk_protocol != IPPROTO_TCP)
+	if (ret <= 0 || sk->sk_protocol != IPPROTO_TCP || !sk->sk_bpf_storage)
 		return NULL;
 	return bpf_sk_storage_get(&server_conns, sk, NULL, 0);
 }
