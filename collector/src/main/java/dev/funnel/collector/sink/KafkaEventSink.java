@@ -56,6 +56,8 @@ public final class KafkaEventSink implements EventSink {
     private long seq;
     private LossLedger.Snapshot reported = LossLedger.ZERO;
     private volatile boolean closing;
+    /** The last delivery failure's class: a new kind is said once on stderr. Guarded by this. */
+    private Class<?> lastFailure;
 
     /** Registers the EventBatch schema (BACKWARD compatible) and opens the producer. */
     public KafkaEventSink(KafkaSinkSettings settings, HostInfo host, LossLedger loss)
@@ -137,32 +139,56 @@ public final class KafkaEventSink implements EventSink {
         send(new ProducerRecord<>(topic, key, value), events);
     }
 
+    /**
+     * Hands one record to the producer, holding on (and so holding the backlog upstream) while
+     * Kafka is away. The producer reports "away" (no metadata for the topic, no buffer space
+     * within max.block.ms) by completing the callback at once, on this thread, with a
+     * TimeoutException, not by throwing: that record was never sent, so it is tried again, not
+     * counted as lost. A failure on the producer's I/O thread (retries ran out after
+     * delivery.timeout.ms) is a real loss: counted, and said once per kind.
+     */
     private void send(ProducerRecord<byte[], byte[]> record, int events) {
+        Thread caller = Thread.currentThread();
         while (true) {
+            boolean[] away = {false};
             try {
                 producer.send(record, (md, err) -> {
                     if (err == null) {
                         delivered.addAndGet(events);
                         batchesAcked.incrementAndGet();
+                    } else if (err instanceof TimeoutException && Thread.currentThread() == caller) {
+                        away[0] = true;
                     } else {
-                        loss.kafkaFailed(events);
-                        batchesFailed.incrementAndGet();
+                        failed(events, err);
                     }
                 });
-                return;
             } catch (TimeoutException e) {
-                // No metadata or no buffer space: Kafka is away. Hold on; the backlog upstream bounds us.
-                blockedMs += 1000;
-                if (closing) {
-                    loss.kafkaFailed(events);
-                    batchesFailed.incrementAndGet();
-                    return;
-                }
+                away[0] = true; // older clients throw it
             } catch (KafkaException | IllegalArgumentException e) {
                 // Refused outright (e.g. a record over the broker's size limit): lost, counted, go on.
-                loss.kafkaFailed(events);
-                batchesFailed.incrementAndGet();
+                failed(events, e);
                 return;
+            }
+            if (!away[0]) {
+                return;
+            }
+            blockedMs += 1000;
+            if (closing) {
+                failed(events, new TimeoutException("Kafka still away at shutdown"));
+                return;
+            }
+        }
+    }
+
+    /** A batch Kafka did not take: counted as lost; each new kind of failure said once on stderr. */
+    private void failed(int events, Exception err) {
+        loss.kafkaFailed(events);
+        batchesFailed.incrementAndGet();
+        synchronized (this) { // the sink thread or the producer's I/O thread
+            if (!err.getClass().equals(lastFailure)) {
+                lastFailure = err.getClass();
+                System.err.println("funnel collector: Kafka did not take a batch of " + events
+                        + " events (counted as lost; the job raises lost_visibility): " + err);
             }
         }
     }

@@ -89,4 +89,43 @@ class KafkaOutageTest {
             assertEquals(counted, last.getLoss().getLostTotal(), "the last batch carries the run's total loss");
         }
     }
+
+    /**
+     * The same outage with room in the backlog: nothing is lost. The producer says "away" by
+     * failing a send at once (no metadata for the topic), and a sink that took that for a lost
+     * batch dropped every heartbeat and event of the outage (found by bench/faults.sh).
+     */
+    @Test
+    void aTenSecondOutageWithRoomInTheBacklogLosesNothingAndLeavesNoSequenceGap() throws Exception {
+        String registry = SharedPlatform.registry().url();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            kafka.createTopics(1, "outage2.events");
+            CollectorConfig config = CollectorConfig.of(null, Map.of("sink", "kafka", "sensors", "process",
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.topic", "outage2.events",
+                    "schema.registry.url", registry, "metrics.port", "0", "process.pre.threshold", "100000"));
+            Collector c = Collector.start(config, Sinks.kafka(config.kafkaSink()));
+            try {
+                Thread.sleep(2_000);
+                kafka.stop();
+                KernelTests.runWorkload("forks", "40"); // events while the broker is away
+                Thread.sleep(10_000);
+                kafka.restart();
+                Thread.sleep(5_000);
+            } finally {
+                c.close();
+            }
+            LossLedger.Snapshot loss = c.stats().loss();
+            List<EventBatch> batches = EventTopicReader.readAll(kafka.bootstrapServers(), registry, "outage2.events",
+                    3000, 60_000);
+            List<Long> seqs = batches.stream().map(EventBatch::getSeq).toList();
+            System.out.printf("short outage: %d batches, seq %d..%d, lost %d%n", batches.size(), seqs.get(0),
+                    seqs.get(seqs.size() - 1), loss.total());
+            assertEquals(0, loss.total(), "nothing lost: " + loss);
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(i, seqs.get(i), "every batch of the run, in order, heartbeats of the outage too");
+            }
+            assertTrue(batches.stream().mapToLong(b -> b.getEvents().size()).sum() >= 80,
+                    "the forks and exits made during the outage arrived");
+        }
+    }
 }
