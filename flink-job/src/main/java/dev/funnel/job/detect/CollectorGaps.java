@@ -9,6 +9,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -27,9 +28,27 @@ import org.apache.flink.util.Collector;
  * </ul>
  * Keyed by host. State: the host's last run, seq and batch time, and whether a silence was
  * already reported (the restart or resumption that ends it is then the same gap).
+ *
+ * <p>Silence is the host's, never the job's own. A job restored from a checkpoint (a lost
+ * TaskManager, a JobManager failover) finds its silence timers overdue by however long it was
+ * down, while the hosts' batches of that time wait in Kafka to be replayed; a restored task may
+ * also stall for seconds (its Kafka sink fencing the dead attempt's transactions) with batches
+ * queued behind its timers. Measured on the fleet path: a silence alert 29 s after a TaskManager
+ * was killed, the collector fine all along. So a timer that fires more than
+ * {@link #LATE_TIMER_MS} late judges nothing and looks again a full `silence` later, and a
+ * restored instance that has read no batch at all judges no host until {@link #RESTORE_GRACE_MS}
+ * after its start.
  */
 public final class CollectorGaps implements Detector {
     public static final String NAME = "collector_gaps";
+    /**
+     * A restored job whose source has read nothing at all yet waits this long (ms) before it
+     * judges any host silent: a Kafka source that rejoins reads within seconds; a longer wait is
+     * the job's input being away, and the hosts are reported unseen then.
+     */
+    public static final long RESTORE_GRACE_MS = 30_000;
+    /** A silence timer firing later than this (ms) after its time means this task was stalled. */
+    public static final long LATE_TIMER_MS = 1_000;
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -72,6 +91,10 @@ public final class CollectorGaps implements Detector {
         private transient ValueState<BatchInfo> last;
         private transient ValueState<Long> silenceTimer;
         private transient ValueState<Boolean> silenceReported;
+        /** Processing time (ms) of this instance's first callback; -1 before it. Not state: a restore starts it anew. */
+        private transient long upSinceMs = -1;
+        /** Processing time (ms) of the first batch this instance read, any host's; -1 before it. */
+        private transient long firstBatchMs = -1;
 
         public Tracker(long silenceMs, long cooldownMs) {
             this.silenceMs = silenceMs;
@@ -87,6 +110,10 @@ public final class CollectorGaps implements Detector {
 
         @Override
         public void processElement(BatchInfo b, Context ctx, Collector<AlertRecord> out) throws Exception {
+            upSince(ctx.timerService());
+            if (firstBatchMs < 0) {
+                firstBatchMs = ctx.timerService().currentProcessingTime();
+            }
             BatchInfo prev = last.value();
             boolean reported = Boolean.TRUE.equals(silenceReported.value());
             if (prev != null && b.run != prev.run && b.run > prev.run) {
@@ -113,11 +140,30 @@ public final class CollectorGaps implements Detector {
             silenceTimer.update(next);
         }
 
+        private long upSince(TimerService timers) {
+            if (upSinceMs < 0) {
+                upSinceMs = timers.currentProcessingTime();
+            }
+            return upSinceMs;
+        }
+
         @Override
         public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertRecord> out) throws Exception {
             BatchInfo prev = last.value();
             silenceTimer.clear();
             if (prev == null || Boolean.TRUE.equals(silenceReported.value())) {
+                return;
+            }
+            long now = ctx.timerService().currentProcessingTime();
+            // Restored and not reading yet, or this timer ran late (this task itself was stalled, and
+            // the batches of that time may be queued right behind it): see the class comment.
+            long judgeFrom = firstBatchMs >= 0 ? 0 : upSince(ctx.timerService()) + RESTORE_GRACE_MS + silenceMs;
+            if (now - timestamp > LATE_TIMER_MS) {
+                judgeFrom = Math.max(judgeFrom, now + silenceMs);
+            }
+            if (now < judgeFrom) {
+                ctx.timerService().registerProcessingTimeTimer(judgeFrom);
+                silenceTimer.update(judgeFrom);
                 return;
             }
             silenceReported.update(true);
