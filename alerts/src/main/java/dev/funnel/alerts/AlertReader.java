@@ -23,6 +23,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * job writes alerts in Kafka transactions, one per checkpoint, so an aborted attempt's alerts
  * never show. A record that does not decode is reported and skipped, never fatal.
  *
+ * <p>With a consumer group, the position is committed as soon as a poll's alerts have been
+ * handed on (not every 5 s, as auto-commit would: a reader killed with -9 then prints up to 5 s
+ * of alerts again when it comes back). What remains is the moment between handing an alert on
+ * and the commit, milliseconds. A commit that fails (the broker away) is tried again after the
+ * next poll; the reader itself goes on.
+ *
  * <p>Threading: run() on one thread; stop() from any other.
  */
 public final class AlertReader implements AutoCloseable {
@@ -31,6 +37,9 @@ public final class AlertReader implements AutoCloseable {
     private volatile boolean stopped;
     private long malformed;
     private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
+    /** A group reader commits its position; a throwaway one (no group) never does. */
+    private final boolean commits;
+    private boolean uncommitted;
 
     /** group empty: a throwaway group that starts at the end (or the beginning, fromBeginning). */
     public AlertReader(String bootstrap, String registryUrl, String topic, String group, boolean fromBeginning) {
@@ -39,7 +48,8 @@ public final class AlertReader implements AutoCloseable {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group.isEmpty() ? "funnel-alerts-" + UUID.randomUUID() : group);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, !group.isEmpty());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // committed after each poll's alerts: see above
+        this.commits = !group.isEmpty();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "funnel-alerts");
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.decoder = WireDecoder.of(Alert.class, new SchemaRegistry(registryUrl));
@@ -51,6 +61,7 @@ public final class AlertReader implements AutoCloseable {
         try {
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    uncommitted = commits;
                     try {
                         onAlert.accept(decoder.decode(r.value()));
                     } catch (MalformedRecordException e) {
@@ -58,6 +69,7 @@ public final class AlertReader implements AutoCloseable {
                         onMalformed.accept("offset " + r.partition() + "/" + r.offset() + ": " + e.getMessage());
                     }
                 }
+                commit();
                 for (TopicPartition tp : consumer.assignment()) {
                     try {
                         positions.put(tp.partition(), consumer.position(tp, Duration.ofMillis(100)));
@@ -69,6 +81,24 @@ public final class AlertReader implements AutoCloseable {
         } catch (WakeupException e) {
             if (!stopped) {
                 throw e;
+            }
+        }
+    }
+
+    /** Commits the position past everything handed on, if there is anything new; a failure waits for the next poll. */
+    private void commit() {
+        if (!uncommitted) {
+            return;
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                consumer.commitSync(Duration.ofSeconds(5));
+                uncommitted = false;
+                return;
+            } catch (WakeupException e) {
+                // stop() woke the consumer; the wake-up is spent now, so the second attempt commits.
+            } catch (org.apache.kafka.common.KafkaException e) {
+                return; // the broker away or the group rebalancing: tried again after the next poll
             }
         }
     }
@@ -93,6 +123,7 @@ public final class AlertReader implements AutoCloseable {
 
     @Override
     public void close() {
+        commit();
         consumer.close(Duration.ofSeconds(2));
     }
 }
