@@ -82,6 +82,19 @@ public final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeoutMs + " ms; its log says:\n" + logTail(30));
     }
 
+    /**
+     * SIGKILL to the server itself, as a crash or the OOM killer would end it: no shutdown hook
+     * runs, nothing is flushed. The watchdog sees it gone and exits.
+     */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM (the watchdog passes it on), then SIGKILL after 15 s. */
     @Override
     public void close() {

@@ -36,9 +36,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean deleteOnClose;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(int port, Path logDir, boolean deleteOnClose) {
+    private EmbeddedKafka(int port, int controllerPort, Path logDir, boolean deleteOnClose) {
         this.port = port;
-        this.controllerPort = Ports.free();
+        this.controllerPort = controllerPort;
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
     }
@@ -47,8 +47,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(int port) {
         try {
             Path dir = Files.createTempDirectory("funnel-kafka-");
-            EmbeddedKafka k = new EmbeddedKafka(port == 0 ? Ports.free() : port, dir, true);
+            EmbeddedKafka k = new EmbeddedKafka(port == 0 ? Ports.free() : port, Ports.free(), dir, true);
             k.format();
+            k.startServer();
+            return k;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a broker whose data outlives it: dir is formatted the first time only, and stays
+     * after close(), so a broker started again at the same ports and dir is the same broker
+     * restarted, with its topics, offsets and transactions (a fault test's "broker back").
+     */
+    public static EmbeddedKafka startAt(int port, int controllerPort, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            EmbeddedKafka k = new EmbeddedKafka(port, controllerPort, dir, false);
+            if (!Files.exists(dir.resolve("meta.properties"))) {
+                k.format(); // a new cluster id: only the first time, or the restart would refuse the data
+            }
             k.startServer();
             return k;
         } catch (IOException e) {

@@ -2,22 +2,17 @@ package dev.funnel.benchmarks.fleet;
 
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertReader;
-import dev.funnel.collector.cli.CollectorJvm;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.cli.ShutdownHooks;
 import dev.funnel.workloads.stress.Scenario;
-import dev.funnel.embedded.ChildProcess;
-import dev.funnel.embedded.EmbeddedRegistry;
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.wire.Topics;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine;
@@ -66,14 +61,10 @@ public final class FleetMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = home();
-        Path jobJar = home.resolve("flink-job/target/funnel-flink-job.jar");
-        Path collectorJar = home.resolve("collector/target/funnel-collector.jar");
-        Path flinkLib = home.resolve("flink-dist/target/flink/lib");
-        for (Path p : List.of(jobJar, collectorJar, flinkLib)) {
-            if (!Files.exists(p)) {
-                err.println("funnel fleet: " + p + " is missing (bin/funnel build)");
-                return 1;
-            }
+        List<Path> missing = Fleet.missing(home);
+        if (!missing.isEmpty()) {
+            err.println("funnel fleet: " + missing.get(0) + " is missing (bin/funnel build)");
+            return 1;
         }
         Progress progress = new Progress("funnel fleet", err);
         Path work = Files.createTempDirectory("funnel-fleet-");
@@ -82,28 +73,11 @@ public final class FleetMain implements Callable<Integer> {
         Thread hook = new Thread(() -> stopAll(parts), "funnel-fleet-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            String bootstrap = progress.step("Kafka broker (own JVM)", () -> {
-                KafkaServerMain.Child kafka = KafkaServerMain.launch(work);
-                parts.add(kafka.process());
-                return kafka.bootstrapServers();
-            });
-            EmbeddedRegistry registry = progress.step("schema registry (own JVM)",
-                    () -> EmbeddedRegistry.start(0, work));
-            parts.add(registry);
-            FlinkCluster flink = progress.step("Flink session cluster: JobManager + TaskManager",
-                    () -> unchecked(() -> FlinkCluster.start(flinkLib, work, webPort)));
-            parts.add(flink);
-            progress.say("Flink Web UI at %s", flink.webUrl());
-            String jobId = progress.step("flink run " + home.relativize(jobJar), () -> unchecked(() -> flink.submit(jobJar,
-                    List.of("--bootstrap-servers", bootstrap, "--schema-registry", registry.url(),
-                            "--checkpoint-interval", "1s", "--starting-offsets", "earliest"))));
-            awaitState(flink, jobId, "RUNNING", 60_000);
-            progress.say("job %s RUNNING", jobId);
-            progress.step("collector (own JVM, java -jar funnel-collector.jar)",
-                    () -> startCollector(collectorJar, bootstrap, registry.url(), work, parts));
-
+            Fleet fleet = Fleet.start(home, work, progress, webPort,
+                    List.of("--checkpoint-interval", "1s", "--starting-offsets", "earliest"));
+            parts.add(fleet);
             List<Alert> alerts = new CopyOnWriteArrayList<>();
-            AlertReader reader = new AlertReader(bootstrap, registry.url(), Topics.ALERTS, "", true);
+            AlertReader reader = new AlertReader(fleet.bootstrap(), fleet.registryUrl(), Topics.ALERTS, "", true);
             Thread t = new Thread(() -> reader.run(alerts::add, bad -> err.println("funnel fleet: bad alert: " + bad)),
                     "fleet-alerts");
             t.start();
@@ -121,8 +95,7 @@ public final class FleetMain implements Callable<Integer> {
             Thread.sleep(5000); // a duplicate would show within the next checkpoints
             alerts.forEach(a -> out.println(AlertFormat.human(a)));
             long storms = alerts.stream().filter(a -> a.getDetector().equals("fork_storm")).count();
-            progress.say("%d fork_storm alert(s), %d alert(s) in all; job %s", storms, alerts.size(),
-                    flink.jobState(jobId));
+            progress.say("%d fork_storm alert(s), %d alert(s) in all; job %s", storms, alerts.size(), fleet.jobState());
             if (keep) {
                 progress.say("--keep: running until Ctrl-C");
                 Thread.currentThread().join();
@@ -135,62 +108,21 @@ public final class FleetMain implements Callable<Integer> {
         }
     }
 
-    private static ChildProcess startCollector(Path jar, String bootstrap, String registry, Path work,
-            List<AutoCloseable> parts) {
-        List<String> cmd = new ArrayList<>(List.of(FlinkJvm.java()));
-        cmd.addAll(CollectorJvm.FLAGS); // as the systemd unit runs it
-        cmd.addAll(List.of("-jar", jar.toString(), "--sink", "kafka", "--set", "kafka.bootstrap.servers=" + bootstrap,
-                "--set", "schema.registry.url=" + registry, "--set", "metrics.port=0",
-                // The broker's long-poll fetches answer after fetch.max.wait.ms: not slow requests.
-                "--set", "slow.request.ignore.ports=" + bootstrap.substring(bootstrap.lastIndexOf(':') + 1)));
-        ChildProcess c = ChildProcess.start("collector", cmd, Map.of(), work.resolve("collector.log"));
-        parts.add(c);
-        c.awaitReady(() -> unchecked(() -> Files.readString(c.log())).contains("attached"), 60_000);
-        return c;
-    }
-
-    private static void awaitState(FlinkCluster flink, String jobId, String state, long timeoutMs)
-            throws InterruptedException {
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (!flink.jobState(jobId).equals(state)) {
-            if (System.currentTimeMillis() > end) {
-                throw new IllegalStateException("job " + jobId + " is " + flink.jobState(jobId) + ", not " + state);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** Reverse start order: alert reader, collector, Flink, registry, Kafka. */
+    /** Reverse start order: alert reader, then the fleet's parts. */
     private static void stopAll(List<AutoCloseable> parts) {
         for (int i = parts.size() - 1; i >= 0; i--) {
-            closeQuietly(parts.get(i));
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                System.err.println("funnel fleet: while stopping: " + e);
+            }
         }
         parts.clear();
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            System.err.println("funnel fleet: while stopping: " + e);
-        }
     }
 
     /** The project root: bin/funnel passes it; tests run from a module directory. */
     static Path home() {
         String h = System.getProperty("funnel.home", System.getenv("FUNNEL_BUILD_ROOT"));
         return Path.of(h != null ? h : ".").toAbsolutePath().normalize();
-    }
-
-    interface IoSupplier<T> {
-        T get() throws IOException;
-    }
-
-    static <T> T unchecked(IoSupplier<T> s) {
-        try {
-            return s.get();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -29,6 +29,7 @@ final class FlinkCluster implements AutoCloseable {
     private final Path conf;
     private final Path work;
     private final int restPort;
+    private final int rpcPort = Ports.free();
     private final List<ChildProcess> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -48,8 +49,7 @@ final class FlinkCluster implements AutoCloseable {
             c.writeConf();
             c.processes.add(c.launch("jobmanager", "GET_JM_RESOURCE_PARAMS",
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint"));
-            c.processes.add(c.launch("taskmanager", "GET_TM_RESOURCE_PARAMS",
-                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+            c.processes.add(c.launchTaskManager());
             c.processes.get(1).awaitReady(() -> c.rest("/overview").contains("\"taskmanagers\":1"), 120_000);
             return c;
         } catch (IOException | RuntimeException e) {
@@ -63,11 +63,14 @@ final class FlinkCluster implements AutoCloseable {
         String opens = String.join(" ", FlinkJvm.OPENS);
         Files.writeString(conf.resolve("config.yaml"), String.join("\n",
                 "env: {java: {opts: {all: \"" + opens + "\"}}}",
-                "jobmanager: {bind-host: localhost, rpc: {address: localhost, port: " + Ports.free() + "},"
+                "jobmanager: {bind-host: localhost, rpc: {address: localhost, port: " + rpcPort + "},"
                         + " memory: {process: {size: 768m}}}",
                 "taskmanager: {bind-host: localhost, host: localhost, numberOfTaskSlots: 2,"
                         + " memory: {process: {size: 1280m}, managed: {size: 64m}}}",
                 "parallelism: {default: 1}",
+                // A TaskManager killed with -9 is declared lost after the heartbeat timeout (default
+                // 50 s); 2 s heartbeats and a 10 s timeout restart the job on a new one sooner.
+                "heartbeat: {interval: 2000, timeout: 10000}",
                 "rest: {address: localhost, bind-address: localhost, port: " + restPort + "}",
                 "io: {tmp: {dirs: " + work.resolve("tmp") + "}}", ""));
         String log4j = String.join("\n", "rootLogger.level = INFO", "rootLogger.appenderRef.file.ref = file",
@@ -77,6 +80,24 @@ final class FlinkCluster implements AutoCloseable {
         Files.writeString(conf.resolve("log4j.properties"), log4j);
         Files.writeString(conf.resolve("log4j-cli.properties"), log4j);
         Files.createDirectories(work.resolve("tmp"));
+    }
+
+    private ChildProcess launchTaskManager() throws IOException {
+        return launch("taskmanager", "GET_TM_RESOURCE_PARAMS", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
+    }
+
+    /** kill -9 of the TaskManager, as a crash or the OOM killer would end it. */
+    void killTaskManager() {
+        processes.get(1).kill();
+    }
+
+    /**
+     * A new TaskManager in the dead one's place, as a supervisor (systemd, Kubernetes) starts one:
+     * the JobManager restarts the job on it from its last checkpoint.
+     */
+    void replaceTaskManager() throws IOException {
+        processes.get(1).close();
+        processes.set(1, launchTaskManager());
     }
 
     /** Starts one Flink process with the memory flags BashJavaUtils computes from config.yaml. */
@@ -121,6 +142,11 @@ final class FlinkCluster implements AutoCloseable {
         return m.group(1);
     }
 
+    /** The JobManager's RPC port (Pekko: messages, not request and answer). */
+    int rpcPort() {
+        return rpcPort;
+    }
+
     String webUrl() {
         return "http://localhost:" + restPort;
     }
@@ -137,6 +163,12 @@ final class FlinkCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    /** When the job was last restored from a checkpoint (ms since the epoch), or -1 if never. */
+    long lastRestoreMs(String jobId) {
+        Matcher m = Pattern.compile("\"restored\":\\{[^}]*\"restore_timestamp\":(\\d+)").matcher(rest("/jobs/" + jobId + "/checkpoints"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     String jobState(String jobId) {

@@ -1,0 +1,290 @@
+package dev.funnel.benchmarks.fleet;
+
+import dev.funnel.alerts.AlertReader;
+import dev.funnel.demo.cli.Progress;
+import dev.funnel.embedded.ChildProcess;
+import dev.funnel.schema.Alert;
+import dev.funnel.schema.wire.Topics;
+import dev.funnel.workloads.Workloads;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * bench/faults.sh: faults on the fleet path, every part its own process ({@link Fleet}). For each
+ * fault, a fork storm (one process, about 1,000 forks/s for 6 s: five times the fork_storm
+ * threshold) with the fault injected 2 s into it; then the alerts that arrive are checked. A
+ * fault must end in the storm's alert or a lost_visibility alert whose unseen span covers the
+ * fault, never neither, and no alert may arrive twice. The alerts are read the way a user's alert
+ * consumer reads them: one consumer group with committed offsets, read_committed, across every
+ * fault (the broker fault stops it from under the consumer too).
+ *
+ * <p>Writes PREFIX.csv (one row per fault) and prints the table. Needs root (the collector).
+ */
+@Command(name = "funnel faults", mixinStandardHelpOptions = true,
+        description = "Faults on the fleet path: each must end in the storm's alert or a lost_visibility alert, never twice.")
+public final class FaultsMain implements Callable<Integer> {
+    /** Forks of the storm, one every FORK_EVERY_MS: about 1,000 forks/s for 6 s. */
+    static final String STORM_FORKS = "6000";
+    static final String FORK_EVERY_MS = "1";
+    /** When in the storm the fault hits, ms. */
+    static final long FAULT_AT_MS = 2_000;
+    /** How long after recovery an alert may take to arrive; then how long to watch for a duplicate. */
+    static final long ALERT_WAIT_MS = 90_000;
+    static final long DUPLICATE_WATCH_MS = 10_000;
+
+    @Option(names = "--faults", split = ",",
+            defaultValue = "none,collector-kill,taskmanager-kill,broker-stop,alert-consumer-kill",
+            description = "Which, in order: ${DEFAULT-VALUE}.")
+    List<String> faults;
+
+    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Results: PREFIX.csv.")
+    Path out;
+
+    @Option(names = "--broker-down", defaultValue = "30", paramLabel = "SECONDS", description = "How long the broker is stopped.")
+    int brokerDownSeconds;
+
+    @Option(names = "--collector-down", defaultValue = "5", paramLabel = "SECONDS",
+            description = "How long after its kill the collector is started again (systemd's RestartSec).")
+    int collectorDownSeconds;
+
+    private final PrintStream err;
+    private final List<Received> alerts = new CopyOnWriteArrayList<>();
+    /** The user's alert consumer, its own process through every fault; restarted by alert-consumer-kill. */
+    private ChildProcess consumer;
+    static final String CONSUMER_GROUP = "funnel-faults-consumer";
+    private static final Pattern ALERT_ID = Pattern.compile("\"alert_id\":\"([^\"]+)\"");
+
+    FaultsMain(PrintStream err) {
+        this.err = err;
+    }
+
+    /** An alert as the consumer got it, with when (wall-clock ms). */
+    record Received(long atMs, Alert alert) {}
+
+    /** What one fault ended in. Times in ms from the fault; -1: never. */
+    record Outcome(String fault, String storm, long stormAlertMs, String visibility, long visibilityAlertMs,
+            double unseenSeconds, int duplicates, long recoveredMs, String jobState, boolean needsAlert) {
+        boolean ok() {
+            return (!needsAlert || stormAlertMs >= 0 || visibilityAlertMs >= 0) && duplicates == 0;
+        }
+
+        String csv() {
+            return String.join(",", fault, storm, Long.toString(stormAlertMs), visibility, Long.toString(visibilityAlertMs),
+                    String.format("%.1f", unseenSeconds), Integer.toString(duplicates), Long.toString(recoveredMs),
+                    jobState, ok() ? "ok" : "FAIL");
+        }
+    }
+
+    static final String CSV_HEADER = "fault,storm_alert,storm_alert_ms,visibility_alert,visibility_alert_ms,"
+            + "unseen_s,duplicates,recovered_ms,job_state,outcome";
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    public static int run(String[] args, PrintStream err) {
+        return new CommandLine(new FaultsMain(err)).setOut(new PrintWriter(System.out, true))
+                .setErr(new PrintWriter(err, true)).setExecutionExceptionHandler((e, c, parsed) -> {
+                    err.println("funnel faults: " + e);
+                    return 1;
+                }).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = FleetMain.home();
+        List<Path> missing = Fleet.missing(home);
+        if (!missing.isEmpty()) {
+            err.println("funnel faults: " + missing.get(0) + " is missing (bin/funnel build)");
+            return 1;
+        }
+        Progress progress = new Progress("funnel faults", err);
+        Path work = Files.createTempDirectory("funnel-faults-");
+        progress.say("logs in %s", work);
+        List<Outcome> outcomes = new ArrayList<>();
+        try (Fleet fleet = Fleet.start(home, work, progress, 0,
+                List.of("--checkpoint-interval", "1s", "--starting-offsets", "earliest"))) {
+            AlertReader reader = new AlertReader(fleet.bootstrap(), fleet.registryUrl(), Topics.ALERTS,
+                    "funnel-faults", true);
+            Thread t = new Thread(() -> reader.run(a -> alerts.add(new Received(System.currentTimeMillis(), a)),
+                    bad -> err.println("funnel faults: bad alert: " + bad)), "faults-alerts");
+            t.start();
+            consumer = fleet.startAlertConsumer(CONSUMER_GROUP);
+            try {
+                for (String fault : faults) {
+                    Outcome o = inject(fault, fleet, progress);
+                    outcomes.add(o);
+                    progress.say("%s: %s", fault, o);
+                    Files.write(Path.of(out + ".csv"), csv(outcomes));
+                }
+                outcomes.add(consumerOutcome(work));
+                Files.write(Path.of(out + ".csv"), csv(outcomes));
+            } finally {
+                consumer.close();
+                reader.stop();
+                t.join(5000);
+                reader.close();
+            }
+        }
+        err.println();
+        err.println("| fault | storm alert | after (s) | lost_visibility | after (s) | unseen (s) | duplicates | recovered (s) | job | outcome |");
+        err.println("|---|---|---:|---|---:|---:|---:|---:|---|---|");
+        for (Outcome o : outcomes) {
+            err.printf("| %s | %s | %s | %s | %s | %.1f | %d | %s | %s | %s |%n", o.fault(), o.storm(), secs(o.stormAlertMs()),
+                    o.visibility(), secs(o.visibilityAlertMs()), o.unseenSeconds(), o.duplicates(), secs(o.recoveredMs()),
+                    o.jobState(), o.ok() ? "ok" : "FAIL");
+        }
+        return outcomes.stream().allMatch(Outcome::ok) ? 0 : 1;
+    }
+
+    /** One storm with one fault 2 s into it, and what the alerts say about it. */
+    Outcome inject(String fault, Fleet fleet, Progress progress) throws Exception {
+        int seen = alerts.size();
+        long stormStart = System.currentTimeMillis();
+        CompletableFuture<Workloads.Result> storm = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Workloads.run("forks", STORM_FORKS, "0", FORK_EVERY_MS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(FAULT_AT_MS);
+        long faultAt = System.currentTimeMillis();
+        progress.say("%s: injected %.1f s into the storm", fault, (faultAt - stormStart) / 1e3);
+        switch (fault) {
+            case "none" -> { }
+            case "collector-kill" -> {
+                fleet.killCollector();
+                Thread.sleep(collectorDownSeconds * 1000L);
+                fleet.startCollector();
+            }
+            case "taskmanager-kill" -> {
+                fleet.flink().killTaskManager();
+                fleet.flink().replaceTaskManager();
+                // The JobManager notices the loss at its heartbeat timeout (10 s here), then restores the job.
+                fleet.awaitRestore(faultAt, 120_000);
+            }
+            case "alert-consumer-kill" -> {
+                // Killed right after it printed the storm's alert, before any periodic commit could run.
+                long end = System.currentTimeMillis() + ALERT_WAIT_MS;
+                int printed = printedIds(fleet.work).size();
+                while (printedIds(fleet.work).size() == printed && System.currentTimeMillis() < end) {
+                    Thread.sleep(100);
+                }
+                Thread.sleep(500);
+                consumer.kill();
+                Thread.sleep(2_000);
+                consumer = fleet.startAlertConsumer(CONSUMER_GROUP);
+            }
+            case "broker-stop" -> {
+                fleet.stopBroker();
+                Thread.sleep(brokerDownSeconds * 1000L);
+                fleet.startBroker();
+            }
+            default -> throw new IllegalArgumentException("unknown fault '" + fault
+                    + "' (none, collector-kill, taskmanager-kill, broker-stop, alert-consumer-kill)");
+        }
+        long recoveredAt = System.currentTimeMillis();
+        long stormPid = storm.get().pid();
+        progress.say("%s: recovered after %.1f s; storm pid %d done; waiting for its alert", fault,
+                (recoveredAt - faultAt) / 1e3, stormPid);
+        long deadline = recoveredAt + ALERT_WAIT_MS;
+        while (System.currentTimeMillis() < deadline && stormAlert(seen, stormPid) == null
+                && visibilityAlert(seen, faultAt) == null) {
+            Thread.sleep(200);
+        }
+        // A storm alert may follow a visibility alert (or the other way round): give both time.
+        Thread.sleep(DUPLICATE_WATCH_MS);
+        for (Received r : alerts.subList(seen, alerts.size())) {
+            progress.say("%s: alert %+.1f s after the fault: %s (pid %d) %s", fault, (r.atMs() - faultAt) / 1e3,
+                    r.alert().getDetector(), r.alert().getPid(), r.alert().getSummary());
+        }
+        Received s = stormAlert(seen, stormPid);
+        Received v = visibilityAlert(seen, faultAt);
+        long first = Math.min(s == null ? Long.MAX_VALUE : s.atMs(), v == null ? Long.MAX_VALUE : v.atMs());
+        double unseen = v == null || !v.alert().getUnit().equals("s unseen") ? 0 : v.alert().getObserved();
+        return new Outcome(fault, s == null ? "none" : s.alert().getDetector(), s == null ? -1 : s.atMs() - faultAt,
+                v == null ? "none" : v.alert().getAttributes().getOrDefault("cause", "loss"),
+                v == null ? -1 : v.atMs() - faultAt, unseen, duplicates(seen, stormPid),
+                first == Long.MAX_VALUE ? -1 : first - faultAt, fleet.jobState(), true);
+    }
+
+    /**
+     * The alert consumer's row: through every fault (and its own kill), did it print each alert
+     * the job committed exactly once? Duplicates: ids printed twice; missing: committed, never printed.
+     */
+    private Outcome consumerOutcome(Path work) throws Exception {
+        Thread.sleep(3_000); // the last alert's way to the consumer
+        List<String> printed = printedIds(work);
+        long twice = printed.size() - printed.stream().distinct().count();
+        long missing = alerts.stream().map(r -> r.alert().getAlertId()).distinct().filter(id -> !printed.contains(id)).count();
+        return new Outcome("alert consumer (its own process; through every fault above)", "printed " + printed.size(), -1,
+                "missing " + missing, -1, 0, (int) twice + (int) missing, -1, consumer.alive() ? "running" : "exited", false);
+    }
+
+    /** Every alert id the consumer processes printed, in order, across their restarts. */
+    private static List<String> printedIds(Path work) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(work)) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches("alerts-\\d+\\.log")).sorted().toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    Matcher m = ALERT_ID.matcher(line);
+                    if (line.startsWith("{") && m.find()) {
+                        ids.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The first alert since index `from` about the storm's process. */
+    private Received stormAlert(int from, long pid) {
+        return alerts.subList(from, alerts.size()).stream().filter(r -> r.alert().getPid() == pid).findFirst().orElse(null);
+    }
+
+    /** The first lost_visibility alert since `from` whose unseen span holds the fault's instant. */
+    private Received visibilityAlert(int from, long faultAtMs) {
+        long at = faultAtMs * 1_000_000L;
+        return alerts.subList(from, alerts.size()).stream()
+                .filter(r -> r.alert().getDetector().equals("lost_visibility"))
+                .filter(r -> r.alert().getWindowStartNs() <= at + 1_000_000_000L && r.alert().getWindowEndNs() >= at - 1_000_000_000L)
+                .findFirst().orElse(null);
+    }
+
+    /** Alerts that came twice (the same alert id), and storm alerts beyond the first. */
+    private int duplicates(int from, long pid) {
+        Map<String, Integer> ids = new HashMap<>();
+        for (Received r : alerts) {
+            ids.merge(r.alert().getAlertId(), 1, Integer::sum);
+        }
+        int twice = (int) alerts.subList(from, alerts.size()).stream().filter(r -> ids.get(r.alert().getAlertId()) > 1).count();
+        long storms = alerts.subList(from, alerts.size()).stream().filter(r -> r.alert().getPid() == pid).count();
+        return twice + (int) Math.max(0, storms - 1);
+    }
+
+    private static List<String> csv(List<Outcome> outcomes) {
+        List<String> lines = new ArrayList<>(List.of(CSV_HEADER));
+        outcomes.forEach(o -> lines.add(o.csv()));
+        return lines;
+    }
+
+    private static String secs(long ms) {
+        return ms < 0 ? "-" : String.format("%.1f", ms / 1e3);
+    }
+}
