@@ -32,8 +32,17 @@ public final class EmbeddedRegistry implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts Apicurio on port (0: a free one) and waits until it answers; ~5 s. */
+    /** Starts Apicurio on port (0: a free one), schemas in memory, and waits until it answers; ~5 s. */
     public static EmbeddedRegistry start(int port, Path logDir) {
+        return start(port, logDir, null);
+    }
+
+    /**
+     * Starts Apicurio on port (0: a free one) and waits until it answers. With a dataDir, its
+     * schemas live in an H2 file there (REGISTRY_DATASOURCE_URL) and survive a restart; in memory
+     * (the default), a restarted registry has forgotten every schema id the topics' records name.
+     */
+    public static EmbeddedRegistry start(int port, Path logDir, Path dataDir) {
         int http = port == 0 ? Ports.free() : port;
         Ports.requireFree(http, "the schema registry");
         Path runner = runnerJar();
@@ -41,7 +50,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
         List<String> cmd = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + http,
                 "-Dquarkus.log.level=WARN", "-jar", runner.toString());
-        ChildProcess p = ChildProcess.start("schema registry", cmd, Map.of(), logDir.resolve("registry.log"));
+        Map<String, String> env = dataDir == null ? Map.of()
+                : Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + dataDir.resolve("registry_db"));
+        ChildProcess p = ChildProcess.start("schema registry", cmd, env, logDir.resolve("registry.log"));
         EmbeddedRegistry r = new EmbeddedRegistry(http, p);
         p.awaitReady(r::answers, 120_000);
         return r;

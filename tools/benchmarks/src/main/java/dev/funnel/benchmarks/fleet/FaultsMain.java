@@ -48,7 +48,7 @@ public final class FaultsMain implements Callable<Integer> {
     static final long DUPLICATE_WATCH_MS = 10_000;
 
     @Option(names = "--faults", split = ",",
-            defaultValue = "none,collector-kill,taskmanager-kill,broker-stop,alert-consumer-kill",
+            defaultValue = "none,collector-kill,taskmanager-kill,broker-stop,registry-stop,alert-consumer-kill",
             description = "Which, in order: ${DEFAULT-VALUE}.")
     List<String> faults;
 
@@ -57,6 +57,10 @@ public final class FaultsMain implements Callable<Integer> {
 
     @Option(names = "--broker-down", defaultValue = "30", paramLabel = "SECONDS", description = "How long the broker is stopped.")
     int brokerDownSeconds;
+
+    @Option(names = "--registry-down", defaultValue = "60", paramLabel = "SECONDS",
+            description = "How long the schema registry is stopped.")
+    int registryDownSeconds;
 
     @Option(names = "--collector-down", defaultValue = "5", paramLabel = "SECONDS",
             description = "How long after its kill the collector is started again (systemd's RestartSec).")
@@ -191,13 +195,30 @@ public final class FaultsMain implements Callable<Integer> {
                 Thread.sleep(2_000);
                 consumer = fleet.startAlertConsumer(CONSUMER_GROUP);
             }
+            case "registry-stop" -> {
+                // A new collector run (an upgrade, a reboot) while the registry is away: it must
+                // register its schema before it can send, so systemd's restarts fail until it is back.
+                fleet.stopRegistry();
+                fleet.stopCollector();
+                long back = System.currentTimeMillis() + registryDownSeconds * 1000L;
+                try {
+                    fleet.startCollector();
+                    progress.say("%s: the collector started without the registry", fault);
+                } catch (IllegalStateException e) {
+                    progress.say("%s: the collector could not start: %s", fault, lastLine(fleet.collectorLog()));
+                }
+                Thread.sleep(Math.max(0, back - System.currentTimeMillis()));
+                fleet.startRegistry();
+                int failed = fleet.superviseCollector(120_000);
+                progress.say("%s: registry back; the collector attached after %d more failed start(s)", fault, failed);
+            }
             case "broker-stop" -> {
                 fleet.stopBroker();
                 Thread.sleep(brokerDownSeconds * 1000L);
                 fleet.startBroker();
             }
             default -> throw new IllegalArgumentException("unknown fault '" + fault
-                    + "' (none, collector-kill, taskmanager-kill, broker-stop, alert-consumer-kill)");
+                    + "' (none, collector-kill, taskmanager-kill, broker-stop, registry-stop, alert-consumer-kill)");
         }
         long recoveredAt = System.currentTimeMillis();
         long stormPid = storm.get().pid();
@@ -251,6 +272,15 @@ public final class FaultsMain implements Callable<Integer> {
             }
         }
         return ids;
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+        } catch (java.io.IOException e) {
+            return "(no log)";
+        }
     }
 
     /** The first alert since index `from` about the storm's process. */

@@ -27,6 +27,7 @@ final class Fleet implements AutoCloseable {
     private final Progress progress;
     private final int kafkaPort = Ports.free();
     private final int controllerPort = Ports.free();
+    private final int registryPort = Ports.free();
     private KafkaServerMain.Child kafka;
     private EmbeddedRegistry registry;
     private FlinkCluster flink;
@@ -54,12 +55,15 @@ final class Fleet implements AutoCloseable {
                 f.startBroker();
                 return null;
             });
-            f.registry = progress.step("schema registry (own JVM)", () -> EmbeddedRegistry.start(0, work));
+            progress.step("schema registry (own JVM)", () -> {
+                f.startRegistry();
+                return null;
+            });
             f.flink = progress.step("Flink session cluster: JobManager + TaskManager",
                     () -> unchecked(() -> FlinkCluster.start(flinkLib(home), work, webPort)));
             progress.say("Flink Web UI at %s", f.flink.webUrl());
             List<String> args = new ArrayList<>(List.of("--bootstrap-servers", f.bootstrap(),
-                    "--schema-registry", f.registry.url()));
+                    "--schema-registry", f.registryUrl()));
             args.addAll(jobArgs);
             f.jobId = progress.step("flink run " + home.relativize(jobJar(home)),
                     () -> unchecked(() -> f.flink.submit(jobJar(home), args)));
@@ -81,7 +85,16 @@ final class Fleet implements AutoCloseable {
     }
 
     String registryUrl() {
-        return registry.url();
+        return "http://127.0.0.1:" + registryPort + EmbeddedRegistry.CCOMPAT_PATH;
+    }
+
+    /** The registry, at the same port and with its schemas in a file: a second call is a restart. */
+    void startRegistry() {
+        registry = EmbeddedRegistry.start(registryPort, work, work.resolve("registry-data"));
+    }
+
+    void stopRegistry() {
+        registry.close();
     }
 
     FlinkCluster flink() {
@@ -133,7 +146,7 @@ final class Fleet implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(FlinkJvm.java()));
         cmd.addAll(CollectorJvm.FLAGS);
         cmd.addAll(List.of("-jar", collectorJar(home).toString(), "--sink", "kafka",
-                "--set", "kafka.bootstrap.servers=" + bootstrap(), "--set", "schema.registry.url=" + registry.url(),
+                "--set", "kafka.bootstrap.servers=" + bootstrap(), "--set", "schema.registry.url=" + registryUrl(),
                 "--set", "metrics.port=0",
                 // Not request and answer, so never timed as requests: the broker's and its controller's
                 // long-poll fetches (answered after fetch.max.wait.ms), and Flink's RPC messages.
@@ -150,8 +163,38 @@ final class Fleet implements AutoCloseable {
     ChildProcess startAlertConsumer(String group) {
         List<String> cmd = List.of(FlinkJvm.java(), "-Xmx128m", "-XX:+UseSerialGC", "-jar",
                 home.resolve("alerts/target/funnel-alerts.jar").toString(), "--bootstrap-servers", bootstrap(),
-                "--schema-registry", registry.url(), "--group", group, "--from-beginning", "--json");
+                "--schema-registry", registryUrl(), "--group", group, "--from-beginning", "--json");
         return ChildProcess.start("alert consumer", cmd, Map.of(), work.resolve("alerts-" + ++consumerRuns + ".log"));
+    }
+
+    /**
+     * Starts the collector as systemd's Restart=always with RestartSec=5 would: a start that
+     * fails (the registry away: it registers its schema first) is tried again 5 s later.
+     * Returns how many starts failed.
+     */
+    int superviseCollector(long timeoutMs) {
+        long end = System.currentTimeMillis() + timeoutMs;
+        for (int failed = 0; ; failed++) {
+            try {
+                startCollector();
+                return failed;
+            } catch (IllegalStateException e) {
+                if (System.currentTimeMillis() > end) {
+                    throw e;
+                }
+                sleep(5_000);
+            }
+        }
+    }
+
+    /** The collector's last start log (its own words on why it stopped, if it did). */
+    Path collectorLog() {
+        return work.resolve("collector-" + collectorRuns + ".log");
+    }
+
+    /** Stops the collector as systemd stop would (SIGTERM: it flushes what it holds). */
+    void stopCollector() {
+        collector.close();
     }
 
     /** kill -9 of the collector: what it held in memory (ring, backlog) is gone. */
