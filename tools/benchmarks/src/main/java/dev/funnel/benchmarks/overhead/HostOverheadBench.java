@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * charge its JIT warm-up (about 3 s of CPU in its first 10 s) to the workload. Then, with the
  * kernel's per-program accounting on (kernel.bpf_stats_enabled, which adds a clock read or two
  * per run, so never during the pairs), one more run each for the run count and ns per run of
- * every Funnel program.
+ * every Funnel program, and the collector process's own CPU: the accounted cost, which this
+ * machine's noise does not move the way it moves a throughput ratio.
  *
  * <pre>HostOverheadBench OUT_PREFIX PAIRS SECONDS [COLLECTOR_SET...]</pre> writes OUT_PREFIX.csv
  * (every run), OUT_PREFIX-programs.csv (per program and workload). Needs root.
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class HostOverheadBench {
     /** How long a freshly started collector runs before the first pair: attached, JIT warm. */
     static final int COLLECTOR_WARMUP_S = 30;
+    /** The programs CSV's row for the collector process's own CPU (no run count). */
+    static final String COLLECTOR_ROW = "collector process";
     /** After a pause or resume, before the measured run starts. */
     static final int SETTLE_MS = 1000;
 
@@ -53,7 +56,7 @@ public final class HostOverheadBench {
                 Workload.build(List.of(home.resolve("collector/src/main/c/native_bpf.c"),
                         home.resolve("tools/workloads/src/main/c/funnel_workload.c")), 0.98));
         List<String> runs = new ArrayList<>(List.of("workload,metric,target,pair,order,alone,with,ratio"));
-        List<String> programs = new ArrayList<>(List.of("workload,program,runs,runs_per_s,ns_per_run"));
+        List<String> programs = new ArrayList<>(List.of("workload,program,runs,runs_per_s,ns_per_run,cpu_ms_per_s"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0); EmbeddedRegistry registry = EmbeddedRegistry.start(0, work)) {
             kafka.createTopics(2, Topics.EVENTS);
             CollectorProcess collector = new CollectorProcess(jar, kafka.bootstrapServers(), registry.url(), sets, work);
@@ -102,19 +105,23 @@ public final class HostOverheadBench {
         try {
             collector.resume();
             Map<String, long[]> s0 = BpfStats.read();
+            long cpu0 = collector.cpuNanos();
             long t0 = System.nanoTime();
             w.run(seconds, work);
             double elapsed = (System.nanoTime() - t0) / 1e9;
+            long cpu1 = collector.cpuNanos();
             Map<String, long[]> s1 = BpfStats.read();
             for (Map.Entry<String, long[]> e : s1.entrySet()) {
                 long[] a = s0.getOrDefault(e.getKey(), new long[2]);
                 long runs = e.getValue()[0] - a[0];
                 long ns = e.getValue()[1] - a[1];
                 if (runs > 0) {
-                    out.add(String.format("\"%s\",%s,%d,%.0f,%.1f", w.name, e.getKey(), runs, runs / elapsed,
-                            (double) ns / runs));
+                    out.add(String.format("\"%s\",%s,%d,%.0f,%.1f,%.2f", w.name, e.getKey(), runs, runs / elapsed,
+                            (double) ns / runs, ns / elapsed / 1e6));
                 }
             }
+            // The collector's own threads (drain, enrichment, Kafka producer): user + system time.
+            out.add(String.format("\"%s\",%s,,,,%.2f", w.name, COLLECTOR_ROW, (cpu1 - cpu0) / elapsed / 1e6));
         } finally {
             sysctl("kernel.bpf_stats_enabled", before);
         }
@@ -190,6 +197,11 @@ public final class HostOverheadBench {
                 }
                 Thread.sleep(50);
             }
+        }
+
+        /** CPU time (user + system, all threads) the collector process has used so far, in ns. */
+        long cpuNanos() {
+            return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
         }
 
         void stop() throws InterruptedException {
