@@ -146,7 +146,7 @@ public final class FaultsMain implements Callable<Integer> {
             }
         }
         err.println();
-        err.println("| fault | storm alert | after (s) | lost_visibility | after (s) | unseen (s) | duplicates | recovered (s) | job | outcome |");
+        err.println("| fault | storm alert | after (s) | lost_visibility | after (s) | unseen span (s) | duplicates | first alert (s) | job | outcome |");
         err.println("|---|---|---:|---|---:|---:|---:|---:|---|---|");
         for (Outcome o : outcomes) {
             err.printf("| %s | %s | %s | %s | %s | %.1f | %d | %s | %s | %s |%n", o.fault(), o.storm(), secs(o.stormAlertMs()),
