@@ -113,6 +113,7 @@ public final class EventPipeline implements KernelSource.Handler, AutoCloseable 
     public void close() {
         batchEnd();
         running = false;
+        sink.stopping(); // a sink holding on for an absent Kafka gives up within 30 s, so the join ends
         try {
             sinkThread.join(TimeUnit.SECONDS.toMillis(60));
         } catch (InterruptedException e) {

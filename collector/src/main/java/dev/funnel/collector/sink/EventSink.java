@@ -25,6 +25,12 @@ public interface EventSink extends AutoCloseable {
     /** Events this sink has handed on for good (printed, or acknowledged by Kafka). */
     long delivered();
 
+    /**
+     * Shutdown has begun (called from the stopping thread, before the sink thread is joined): a
+     * sink that holds on while its destination is away must now give up within a bounded time.
+     */
+    default void stopping() {}
+
     /** Sends what is held and releases resources. */
     @Override
     void close();

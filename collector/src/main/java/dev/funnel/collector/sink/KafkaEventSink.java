@@ -55,7 +55,10 @@ public final class KafkaEventSink implements EventSink {
     private final PendingBatch current = new PendingBatch();
     private long seq;
     private LossLedger.Snapshot reported = LossLedger.ZERO;
-    private volatile boolean closing;
+    /** While running, the sink holds on for as long as Kafka is away; from stopping() on, until this (nanoTime). */
+    private volatile long giveUpAtNs = Long.MAX_VALUE;
+    /** How long a stopping collector still waits for Kafka before it counts what it holds as lost. */
+    static final long CLOSE_WAIT_NS = 30_000_000_000L;
     /** The last delivery failure's class: a new kind is said once on stderr. Guarded by this. */
     private Class<?> lastFailure;
 
@@ -173,8 +176,8 @@ public final class KafkaEventSink implements EventSink {
                 return;
             }
             blockedMs += 1000;
-            if (closing) {
-                failed(events, new TimeoutException("Kafka still away at shutdown"));
+            if (System.nanoTime() > giveUpAtNs) {
+                failed(events, new TimeoutException("Kafka still away 30 s into shutdown"));
                 return;
             }
         }
@@ -215,11 +218,19 @@ public final class KafkaEventSink implements EventSink {
         return seq;
     }
 
-    /** Sends what is held; waits up to 30 s for Kafka, then counts what is still unsent as lost. */
+    /** Shutdown has begun (any thread): from now on, Kafka is waited for at most 30 s more. */
+    @Override
+    public void stopping() {
+        if (giveUpAtNs == Long.MAX_VALUE) {
+            giveUpAtNs = System.nanoTime() + CLOSE_WAIT_NS;
+        }
+    }
+
+    /** Sends what is held; waits for Kafka until 30 s after stopping(), then counts what is still unsent as lost. */
     @Override
     public void close() {
+        stopping();
         closeBatch();
-        closing = true;
-        producer.close(Duration.ofSeconds(30));
+        producer.close(Duration.ofNanos(Math.max(0, giveUpAtNs - System.nanoTime())));
     }
 }

@@ -128,4 +128,31 @@ class KafkaOutageTest {
                     "the forks and exits made during the outage arrived");
         }
     }
+
+    /**
+     * A collector stopped while Kafka is away stops within the 30 s it gives Kafka, and counts
+     * what it still held as lost. The sink holds on while Kafka is away; without a bound on that
+     * at shutdown it would never stop.
+     */
+    @Test
+    void aCollectorStoppedWhileKafkaIsAwayStopsWithinItsWaitAndCountsWhatItHeld() throws Exception {
+        String registry = SharedPlatform.registry().url();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            kafka.createTopics(1, "outage3.events");
+            CollectorConfig config = CollectorConfig.of(null, Map.of("sink", "kafka", "sensors", "process",
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.topic", "outage3.events",
+                    "schema.registry.url", registry, "metrics.port", "0", "process.pre.threshold", "100000"));
+            Collector c = Collector.start(config, Sinks.kafka(config.kafkaSink()));
+            Thread.sleep(2_000);
+            kafka.stop();
+            KernelTests.runWorkload("forks", "40");
+            Thread.sleep(2_000);
+            long t0 = System.nanoTime();
+            c.close();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("stopped with Kafka away in %.1f s; lost %s%n", seconds, c.stats().loss());
+            assertTrue(seconds < 45, "stopped within its 30 s wait for Kafka, took " + seconds + " s");
+            assertTrue(c.stats().loss().kafkaFailed() >= 80, "what it held is counted: " + c.stats().loss());
+        }
+    }
 }
