@@ -167,9 +167,11 @@ say "running: bin/funnel demo (first run: apt packages, then the Maven build) ..
 t_cmd=$(date +%s)
 # Job control on: the demo gets its own process group, as in a terminal, and keeps SIGINT
 # (a script's plain background job starts with SIGINT ignored, and the JVM then never sees
-# Ctrl-C).
+# Ctrl-C). And SIGINT back to its default, as a terminal's shell has it: this script may itself
+# have been started with SIGINT ignored (a background job of a non-interactive shell), which no
+# shell can undo for its children, and a JVM started so ignores Ctrl-C.
 set -m
-chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+chroot "$root" /usr/bin/env --default-signal=INT -i HOME=/root TERM=dumb PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c 'cd /root/funnel && exec bin/funnel demo' >"$log" 2>&1 < /dev/null &
 demo_pid=$!
 demo_pgid=$demo_pid
