@@ -1,12 +1,16 @@
 package dev.funnel.job;
 
 import dev.funnel.job.detect.Detectors;
+import dev.funnel.job.model.ActionRecord;
+import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.BatchInfo;
 import dev.funnel.job.model.DeadLetter;
 import dev.funnel.job.model.DecodedBatch;
 import dev.funnel.job.model.EventRecord;
+import dev.funnel.job.remediate.RemediationDecider;
 import dev.funnel.job.rules.Rules;
 import dev.funnel.job.rules.RulesException;
+import dev.funnel.job.sink.ActionSerialization;
 import dev.funnel.job.sink.AlertSerialization;
 import dev.funnel.job.sink.DeadLetterSerialization;
 import dev.funnel.job.source.EventBatchDeserializer;
@@ -30,7 +34,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Stage 3: funnel.events in, one alert per incident out on funnel.alerts, exactly once.
+ * Stage 3: funnel.events in, one alert per incident out on funnel.alerts, and its remediation
+ * decision on funnel.actions, exactly once.
  *
  * <pre>
  * flink run funnel-flink-job.jar --bootstrap-servers kafka:9092 \
@@ -43,11 +48,14 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class FunnelJob {
     private FunnelJob() {}
 
-    /** The streams the job produces. late may be null when no detector windows. */
-    public record Outputs(DataStream<dev.funnel.job.model.AlertRecord> alerts, DataStream<DeadLetter> deadLetters,
-            DataStream<EventRecord> late, DataStream<EventRecord> events) {}
+    /**
+     * The streams the job produces. late may be null when no detector windows. actions: one
+     * remediation decision per alert whose rule does anything (rules.yaml remediation).
+     */
+    public record Outputs(DataStream<AlertRecord> alerts, DataStream<DeadLetter> deadLetters,
+            DataStream<EventRecord> late, DataStream<EventRecord> events, DataStream<ActionRecord> actions) {}
 
-    /** Flattens decoded batches (timestamps and watermarks already assigned) and runs the detectors. */
+    /** Flattens decoded batches (timestamps and watermarks already assigned), runs the detectors, decides actions. */
     public static Outputs pipeline(DataStream<DecodedBatch> decoded, Rules rules) {
         // Chains with the source (the default strategy): batches are never copied or shipped.
         SingleOutputStreamOperator<EventRecord> events = decoded
@@ -55,7 +63,10 @@ public final class FunnelJob {
                 .uid("flatten-batches");
         DataStream<BatchInfo> batches = events.getSideOutput(FlattenBatches.BATCHES);
         Detectors.Result r = Detectors.build(events, batches, rules);
-        return new Outputs(r.alerts(), events.getSideOutput(FlattenBatches.DEAD_LETTERS), r.late(), events);
+        SingleOutputStreamOperator<AlertRecord> alerts = r.alerts().keyBy(a -> a.host, Types.STRING)
+                .process(new RemediationDecider(rules.remediation)).name("remediation decisions").uid("remediation");
+        return new Outputs(alerts, events.getSideOutput(FlattenBatches.DEAD_LETTERS), r.late(), events,
+                alerts.getSideOutput(RemediationDecider.ACTIONS));
     }
 
     /** Per-partition watermarks from each batch's earliest event time, bounded and idle-aware. */
@@ -133,6 +144,8 @@ public final class FunnelJob {
         Outputs out = pipeline(decoded, rules);
         out.alerts().sinkTo(exactlyOnce(o, "alerts", new AlertSerialization(o.alertsTopic, o.schemaRegistry)))
                 .name("funnel.alerts").uid("kafka-alerts");
+        out.actions().sinkTo(exactlyOnce(o, "actions", new ActionSerialization(o.actionsTopic, o.schemaRegistry)))
+                .name("funnel.actions").uid("kafka-actions");
         out.deadLetters().sinkTo(exactlyOnce(o, "dlq", new DeadLetterSerialization(o.deadLetterTopic)))
                 .name("dead letters").uid("kafka-dead-letters");
         if (out.late() != null) {

@@ -40,6 +40,9 @@ public final class JobOptions {
     @Option(names = "--alerts-topic", defaultValue = Topics.ALERTS, description = "Default: ${DEFAULT-VALUE}.")
     public String alertsTopic;
 
+    @Option(names = "--actions-topic", defaultValue = Topics.ACTIONS, description = "Remediation decisions. Default: ${DEFAULT-VALUE}.")
+    public String actionsTopic;
+
     @Option(names = "--dead-letter-topic", defaultValue = Topics.DEAD_LETTER, description = "Default: ${DEFAULT-VALUE}.")
     public String deadLetterTopic;
 

@@ -1,6 +1,8 @@
 package dev.funnel.job.rules;
 
+import dev.funnel.job.remediate.Remediation;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,11 +13,22 @@ public final class Rules implements Serializable {
     private final Map<String, Rule> rules;
     public final long outOfOrdernessMs;
     public final long idlenessMs;
+    /** What to do about alerts: off (every action none) unless rules say so. */
+    public final Remediation remediation;
+    /** The remediation section as merged YAML, for a file to override key by key. */
+    private final Map<String, Object> remediationYaml;
 
-    Rules(Map<String, Rule> rules, long outOfOrdernessMs, long idlenessMs) {
+    Rules(Map<String, Rule> rules, long outOfOrdernessMs, long idlenessMs, Remediation remediation,
+            Map<String, Object> remediationYaml) {
         this.rules = Map.copyOf(rules);
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idlenessMs = idlenessMs;
+        this.remediation = remediation;
+        this.remediationYaml = new LinkedHashMap<>(remediationYaml);
+    }
+
+    Map<String, Object> remediationYaml() {
+        return new LinkedHashMap<>(remediationYaml);
     }
 
     public Rule get(String section) {

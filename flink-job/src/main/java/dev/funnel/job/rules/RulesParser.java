@@ -9,8 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.funnel.job.remediate.Remediation;
+import dev.funnel.job.remediate.RemediationParser;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -19,6 +22,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Reads rules YAML over the built-in defaults (default-rules.yaml). The sections it accepts
  * are the ones it is given (each detector declares its own), plus "watermarks"; an unknown
  * section or key, or a bad value, is an error that names the file, the section and the key.
+ * The remediation section has lists and per-detector maps: RemediationParser reads it.
  */
 public final class RulesParser {
     /** The job's own section: how event time advances. */
@@ -67,12 +71,17 @@ public final class RulesParser {
         for (RuleSection s : known.values()) {
             values.put(s.name(), base == null ? new LinkedHashMap<>() : base(base, s.name()));
         }
+        Map<String, Object> remediation = base == null ? new LinkedHashMap<>() : base.remediationYaml();
         for (Map.Entry<?, ?> e : top.entrySet()) {
             String name = String.valueOf(e.getKey());
+            if (name.equals(RemediationParser.SECTION)) {
+                remediation = RemediationParser.merge(remediation, e.getValue(), source);
+                continue;
+            }
             RuleSection section = known.get(name);
             if (section == null) {
                 throw new RulesException(source + ": unknown section '" + name + "' (known: "
-                        + String.join(", ", known.keySet()) + ")");
+                        + String.join(", ", known.keySet()) + ", " + RemediationParser.SECTION + ")");
             }
             if (!(e.getValue() instanceof Map<?, ?> settings)) {
                 throw new RulesException(source + ": " + name + ": expected a map of settings");
@@ -101,7 +110,11 @@ public final class RulesParser {
             }
         });
         Map<String, Object> w = values.get(WATERMARKS.name());
-        return new Rules(rules, (Long) w.get("out_of_orderness"), (Long) w.get("idleness"));
+        Set<String> detectors = new java.util.LinkedHashSet<>(rules.keySet());
+        detectors.remove("incidents");
+        Remediation policy = remediation.isEmpty() ? Remediation.OFF
+                : RemediationParser.build(remediation, source, detectors);
+        return new Rules(rules, (Long) w.get("out_of_orderness"), (Long) w.get("idleness"), policy, remediation);
     }
 
     private static Map<String, Object> base(Rules base, String section) {

@@ -3,44 +3,24 @@ package dev.funnel.job.sink;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.Finding;
-import dev.funnel.schema.wire.SchemaRegistry;
-import dev.funnel.schema.wire.Topics;
-import dev.funnel.schema.wire.WireEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
-/**
- * Alerts to funnel.alerts as Avro (Alert.avsc) in the Confluent wire format, keyed by host.
- * Registers the subject (BACKWARD compatible) when the sink opens.
- */
-public final class AlertSerialization implements KafkaRecordSerializationSchema<AlertRecord> {
-    private final String topic;
-    private final String registryUrl;
-    private transient WireEncoder<Alert> encoder;
-
+/** Alerts to funnel.alerts as Avro (Alert.avsc), keyed by host. */
+public final class AlertSerialization extends AvroByHostSerialization<AlertRecord, Alert> {
     public AlertSerialization(String topic, String registryUrl) {
-        this.topic = topic;
-        this.registryUrl = registryUrl;
+        super(topic, registryUrl, Alert.class);
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
-        SchemaRegistry registry = new SchemaRegistry(registryUrl);
-        String subject = Topics.valueSubject(topic);
-        int id = registry.register(subject, Alert.getClassSchema());
-        registry.setCompatibility(subject, "BACKWARD");
-        encoder = new WireEncoder<>(Alert.class, id);
+    Alert toAvroRecord(AlertRecord a) {
+        return toAvro(a);
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(AlertRecord a, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, timestamp, a.host.getBytes(StandardCharsets.UTF_8),
-                encoder.encode(toAvro(a)));
+    String host(AlertRecord a) {
+        return a.host;
     }
 
     public static Alert toAvro(AlertRecord a) {

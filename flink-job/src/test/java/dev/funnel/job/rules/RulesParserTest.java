@@ -45,7 +45,7 @@ class RulesParserTest {
     @Test
     void aBadRuleIsAnErrorNamingIt() {
         Rules base = RulesParser.parse(FULL, "base.yaml", null, SECTIONS);
-        assertError(base, "unknown section 'spikez' (known: spikes, watermarks)", "spikez:\n  threshold: 1\n");
+        assertError(base, "unknown section 'spikez' (known: spikes, watermarks, remediation)", "spikez:\n  threshold: 1\n");
         assertError(base, "spikes.treshold: unknown key (known: enabled, threshold, window, min_count, latency, cooldown)",
                 "spikes:\n  treshold: 1\n");
         assertError(base, "spikes.window: '1 sec' is not a duration", "spikes:\n  window: 1 sec\n");
