@@ -66,17 +66,48 @@ public final class ProcFs {
 
     /** Start time in clock ticks since boot (field 22 of stat), or -1 when gone. */
     public long startTicks(int pid) {
+        Stat st = stat(pid);
+        return st == null ? -1 : st.startTicks();
+    }
+
+    /** The fields of /proc/<pid>/stat remediation checks. flags: PF_* (PF_KTHREAD 0x00200000). */
+    public record Stat(char state, int ppid, int pgrp, long flags, long startTicks) {
+        public static final long PF_KTHREAD = 0x00200000L;
+
+        public boolean kernelThread() {
+            return (flags & PF_KTHREAD) != 0;
+        }
+    }
+
+    /** The process's stat fields, or null when it is gone. */
+    public Stat stat(int pid) {
         byte[] raw = read(pid + "/stat");
+        if (raw == null) {
+            return null;
+        }
+        String stat = new String(raw, StandardCharsets.UTF_8);
+        // After "pid (comm) ": field 3 (state) is f[0]; ppid f[1], pgrp f[2], flags f[6], starttime f[19].
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        try {
+            return new Stat(f[0].charAt(0), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[6]),
+                    Long.parseLong(f[19]));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The real uid (first of the Uid: line of status), or -1 when gone. */
+    public int uid(int pid) {
+        byte[] raw = read(pid + "/status");
         if (raw == null) {
             return -1;
         }
-        String stat = new String(raw, StandardCharsets.UTF_8);
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        try {
-            return f.length > 19 ? Long.parseLong(f[19]) : -1; // field 22 counts pid and comm
-        } catch (NumberFormatException e) {
-            return -1;
+        for (String line : new String(raw, StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("Uid:")) {
+                return Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+            }
         }
+        return -1;
     }
 
     /** Whether pid is still the process that started at startBootNs (not a reused PID). */

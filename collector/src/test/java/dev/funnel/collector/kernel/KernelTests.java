@@ -26,6 +26,14 @@ public final class KernelTests {
         skipOrFail("needs eBPF on this machine: " + BpfSupport.unavailabilityCause());
     }
 
+    /** Root, for tests that signal other users' processes, write ns_last_pid or the cgroup tree. */
+    public static void requireRoot() {
+        if (new com.sun.security.auth.module.UnixSystem().getUid() == 0) {
+            return;
+        }
+        skipOrFail("needs root (CAP_KILL, CAP_SYS_ADMIN, a writable cgroup2 tree)");
+    }
+
     /**
      * A workload from Debian that a test runs (stress-ng, ...): skips when missing, fails with
      * CI=true (bin/funnel test installs them).

@@ -1,0 +1,237 @@
+package dev.funnel.collector.remediate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.funnel.collector.bpf.Capabilities;
+import dev.funnel.collector.enrich.ProcFs;
+import dev.funnel.collector.kernel.KernelTests;
+import dev.funnel.schema.Action;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The executor against real processes of this kernel: a kill lands on the alerted process and
+ * its exit is verified through the pidfd; a PID reused between alert and action (forced through
+ * ns_last_pid) is left alone; dry-run, expired and protected actions touch nothing; freeze
+ * leaves a container cgroup frozen as cgroup.events says; a group kill stops a real fork storm.
+ * Needs root (CAP_KILL, CAP_SYS_ADMIN for ns_last_pid, a writable cgroup2 tree).
+ */
+class RemediationKernelTest {
+    static final ProcFs PROC = ProcFs.system();
+    final List<Process> started = new ArrayList<>();
+    Path testCgroup;
+
+    @BeforeEach
+    void requireRoot() {
+        KernelTests.requireRoot();
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (Process p : started) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        if (testCgroup != null && Files.isDirectory(testCgroup)) {
+            Files.writeString(testCgroup.resolve("cgroup.freeze"), "0");
+            Files.writeString(testCgroup.resolve("cgroup.kill"), "1");
+            for (int i = 0; i < 100 && !Files.readString(testCgroup.resolve("cgroup.procs")).isBlank(); i++) {
+                Thread.sleep(20);
+            }
+            Files.delete(testCgroup);
+        }
+    }
+
+    static ActionExecutor executor() {
+        return executor(Capabilities.current(), Set.of());
+    }
+
+    static ActionExecutor executor(Capabilities caps, Set<String> protectedExe) {
+        ActionExecutor.HostView real = ActionExecutor.HostView.system(bootId(), cgroup2());
+        ActionExecutor.HostView host = new ActionExecutor.HostView(real.bootId(), real.proc(), real.cgroupRoot(), caps,
+                real.selfUid(), real.selfAndAncestors(), real.ownGroups());
+        return new ActionExecutor(host, protectedExe, List.of("org.apache.flink.runtime"),
+                () -> System.currentTimeMillis() * 1_000_000L);
+    }
+
+    static String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path cgroup2() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+                String[] f = line.split(" ");
+                if (f[2].equals("cgroup2")) {
+                    return Path.of(f[1]);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return null;
+    }
+
+    Process start(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(p);
+        return p;
+    }
+
+    /** An action as the job would send it for pid, with the identity /proc gives now. */
+    static Action action(int pid, String action, String decision) {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        return Action.newBuilder().setActionId("act/test/" + pid).setAlertId("test/" + pid).setDetector("fork_storm")
+                .setHost("h").setBootId(bootId()).setPid(pid).setStartBootNs(PROC.startTicks(pid) * ProcFs.NS_PER_TICK)
+                .setExe(PROC.exe(pid)).setComm(PROC.comm(pid)).setUid(0).setCgroupPath(PROC.cgroupPath(pid))
+                .setContainerId(null).setAction(action).setDecision(decision).setReason("test").setIssuedNs(now)
+                .setExpiresNs(now + 30_000_000_000L).setThrottleCpu(0.2).setFirstEventNs(now).build();
+    }
+
+    static List<String> outcomes(List<Outcome> out) {
+        return out.stream().map(Outcome::outcome).toList();
+    }
+
+    @Test
+    void aKillLandsOnTheAlertedProcessAndItsExitIsVerified() throws Exception {
+        Process sleeper = start("sleep", "300");
+        List<Outcome> out = executor().execute(action((int) sleeper.pid(), "kill", "act"));
+        assertEquals(List.of("done", "verified"), outcomes(out), out.toString());
+        assertFalse(sleeper.isAlive());
+    }
+
+    @Test
+    void aReusedPidIsNeverTouched() throws Exception {
+        Process first = start("sleep", "300");
+        int pid = (int) first.pid();
+        Action late = action(pid, "kill", "act");
+        first.destroyForcibly();
+        first.waitFor();
+        Thread.sleep(30); // the next holder starts at least 3 ticks later
+        Process second = reuse(pid);
+        List<Outcome> out = executor().execute(late);
+        assertEquals(List.of("identity_mismatch"), outcomes(out), out.toString());
+        assertTrue(out.get(0).detail().contains("PID was reused"), out.get(0).detail());
+        assertTrue(second.isAlive(), "the process that holds the number now is untouched");
+    }
+
+    /** Starts `sleep 300` as pid, through ns_last_pid (the checkpoint/restore knob); retries as other tasks race for it. */
+    Process reuse(int pid) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Integer.toString(pid - 1));
+            Process p = start("sleep", "300");
+            if (p.pid() == pid) {
+                return p;
+            }
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        throw new AssertionError("pid " + pid + " never came back in 200 tries");
+    }
+
+    @Test
+    void dryRunAndExpiredActionsTouchNothing() throws Exception {
+        Process sleeper = start("sleep", "300");
+        List<Outcome> dry = executor().execute(action((int) sleeper.pid(), "kill", "dry_run"));
+        assertEquals(List.of("dry_run"), outcomes(dry));
+        assertTrue(dry.get(0).detail().startsWith("would kill pid " + sleeper.pid()), dry.get(0).detail());
+        Action old = action((int) sleeper.pid(), "kill", "act");
+        old.setExpiresNs(System.currentTimeMillis() * 1_000_000L - 1);
+        assertEquals(List.of("expired"), outcomes(executor().execute(old)));
+        Thread.sleep(100);
+        assertTrue(sleeper.isAlive());
+    }
+
+    @Test
+    void protectedProcessesAreNeverTouchedWhateverTheActionSays() throws Exception {
+        int self = (int) ProcessHandle.current().pid();
+        assertEquals(List.of("protected"), outcomes(executor().execute(action(self, "kill", "act"))), "the collector");
+        int parent = (int) ProcessHandle.current().parent().orElseThrow().pid();
+        assertEquals(List.of("protected"), outcomes(executor().execute(action(parent, "kill", "act"))), "its parent");
+        assertEquals(List.of("protected"), outcomes(executor().execute(action(1, "kill", "act"))), "init");
+        assertEquals(List.of("protected"), outcomes(executor().execute(action(2, "kill", "act"))), "kthreadd");
+        Process sleeper = start("sleep", "300");
+        List<Outcome> byExe = executor(Capabilities.current(), Set.of(PROC.exe((int) sleeper.pid())))
+                .execute(action((int) sleeper.pid(), "kill", "act"));
+        assertEquals(List.of("protected"), outcomes(byExe), byExe.toString());
+        List<Outcome> ownGroup = executor().execute(action((int) sleeper.pid(), "kill_group", "act"));
+        assertEquals(List.of("protected"), outcomes(ownGroup), "its group is the collector's: " + ownGroup);
+        assertTrue(sleeper.isAlive());
+        assertTrue(ProcessHandle.of(parent).isPresent());
+    }
+
+    @Test
+    void withoutCapKillAnotherUsersProcessIsRefusedAndTheCapabilityNamed() throws Exception {
+        KernelTests.requireCommand("setpriv");
+        Process other = start("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sleep", "300");
+        KernelTests.await(() -> "sleep".equals(PROC.comm((int) other.pid())), 5_000);
+        List<Outcome> out = executor(new Capabilities(BigInteger.ZERO), Set.of())
+                .execute(action((int) other.pid(), "kill", "act"));
+        assertEquals(List.of("refused"), outcomes(out), out.toString());
+        assertTrue(out.get(0).detail().startsWith("missing CAP_KILL"), out.get(0).detail());
+        assertTrue(other.isAlive());
+    }
+
+    @Test
+    void freezeLeavesAContainerCgroupFrozenAndCgroupEventsSaysSo() throws Exception {
+        Path root = cgroup2();
+        testCgroup = root.resolve("funnel-remediation-test-" + ProcessHandle.current().pid());
+        Files.createDirectories(testCgroup);
+        Process inside = start("sh", "-c", "echo $$ > " + testCgroup.resolve("cgroup.procs") + "; exec sleep 300");
+        int pid = (int) inside.pid();
+        KernelTests.await(() -> "sleep".equals(PROC.comm(pid)), 5_000);
+        Action freeze = action(pid, "freeze", "act");
+        freeze.setContainerId("test-container");
+        List<Outcome> out = executor().execute(freeze);
+        assertEquals(List.of("done", "verified"), outcomes(out), out.toString());
+        assertTrue(Files.readString(testCgroup.resolve("cgroup.events")).contains("frozen 1"));
+        assertTrue(inside.isAlive(), "frozen, not killed");
+    }
+
+    @Test
+    void aGroupKillStopsARealForkStorm() throws Exception {
+        KernelTests.requireCommand("stress-ng");
+        KernelTests.requireCommand("setsid");
+        Process storm = start("setsid", "stress-ng", "--fork", "1", "--timeout", "60");
+        int leader = (int) storm.pid();
+        KernelTests.await(() -> "stress-ng".equals(PROC.comm(leader)), 5_000);
+        long forksBefore = forks();
+        Thread.sleep(1_000);
+        long rateBefore = forks() - forksBefore;
+        long t0 = System.nanoTime();
+        List<Outcome> out = executor().execute(action(leader, "kill_group", "act"));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(List.of("done", "verified"), outcomes(out), out.toString());
+        long forksAfter = forks();
+        Thread.sleep(1_000);
+        long rateAfter = forks() - forksAfter;
+        System.out.printf("fork storm: %d forks/s before, %d after; kill_group to verified exit %d ms%n",
+                rateBefore, rateAfter, ms);
+        assertTrue(rateBefore > 200, "a storm to stop: " + rateBefore + "/s");
+        assertTrue(rateAfter < rateBefore / 10, rateAfter + " forks/s after, " + rateBefore + " before");
+    }
+
+    /** Forks since boot, host-wide (the processes line of /proc/stat). */
+    static long forks() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+            if (line.startsWith("processes ")) {
+                return Long.parseLong(line.substring(10).trim());
+            }
+        }
+        throw new IllegalStateException("no processes line in /proc/stat");
+    }
+}
