@@ -1,5 +1,6 @@
 package dev.funnel.alerts;
 
+import dev.funnel.schema.ActionOutcome;
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.json.AvroJson;
 import java.time.Instant;
@@ -54,6 +55,27 @@ public final class AlertFormat {
         }
         if (a.getCmdline() != null && !a.getCmdline().isEmpty()) {
             s.append("\n    cmdline ").append(a.getCmdline());
+        }
+        if (attrs.get("action") != null) {
+            s.append("\n    action ").append(attrs.get("action")).append(": ").append(attrs.get("action_decision"))
+                    .append(" (").append(attrs.get("action_reason")).append(')');
+        }
+        return s.toString();
+    }
+
+    /**
+     * What a host's collector did about an alert's action, one line:
+     * <pre>
+     * 12:00:03.120 action act/fork_storm/... kill pid 1234 on host-a: verified, exited 12 ms after the signal (2,310 ms since the incident began)
+     * </pre>
+     */
+    public static String outcome(ActionOutcome o) {
+        StringBuilder s = new StringBuilder();
+        s.append(TIME.format(instant(o.getAtNs()))).append(" action ").append(o.getActionId()).append(' ')
+                .append(o.getAction()).append(" pid ").append(o.getPid()).append(" on ").append(o.getHost())
+                .append(": ").append(o.getOutcome()).append(", ").append(o.getDetail());
+        if (o.getSinceIncidentMs() != null) {
+            s.append(String.format(" (%,d ms since the incident began)", o.getSinceIncidentMs()));
         }
         return s.toString();
     }

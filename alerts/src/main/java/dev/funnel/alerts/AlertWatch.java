@@ -22,11 +22,11 @@ public final class AlertWatch implements AutoCloseable {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
-    private final AlertReader reader;
+    private final TopicReader<Alert> reader;
     private final Thread thread;
 
     public AlertWatch(String bootstrap, String registryUrl) {
-        reader = new AlertReader(bootstrap, registryUrl, Topics.ALERTS, "", true);
+        reader = TopicReader.alerts(bootstrap, registryUrl, Topics.ALERTS, "", true);
         thread = new Thread(() -> reader.run(a -> seen.add(new Seen(a, System.currentTimeMillis())),
                 bad -> System.err.println("funnel: skipped a record that is not an alert: " + bad)), "alert-watch");
         thread.setDaemon(true);

@@ -1,5 +1,7 @@
 package dev.funnel.alerts;
 
+import dev.funnel.schema.ActionOutcome;
+import dev.funnel.schema.Alert;
 import dev.funnel.schema.wire.Topics;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -36,6 +38,11 @@ public final class AlertsMain implements Callable<Integer> {
 
     @Option(names = "--json", description = "One JSON object per line (Avro's JSON mapping of Alert.avsc).")
     boolean json;
+
+    @Option(names = "--outcomes-topic", defaultValue = Topics.ACTIONS_AUDIT,
+            description = "Where collectors report what their actions did, printed below the alerts"
+                    + " (human output only; empty: none). Default: ${DEFAULT-VALUE}.")
+    String outcomesTopic;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -76,7 +83,10 @@ public final class AlertsMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AlertReader reader = new AlertReader(bootstrapServers, schemaRegistry, topic, group, fromBeginning);
+        TopicReader<Alert> reader = TopicReader.alerts(bootstrapServers, schemaRegistry, topic, group, fromBeginning);
+        if (!json && !outcomesTopic.isEmpty()) {
+            outcomes();
+        }
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             reader.stop();
@@ -92,12 +102,35 @@ public final class AlertsMain implements Callable<Integer> {
         }
         try {
             reader.run(a -> {
-                out.println(json ? AlertFormat.json(a) : AlertFormat.human(a));
-                out.flush();
+                synchronized (out) {
+                    out.println(json ? AlertFormat.json(a) : AlertFormat.human(a));
+                    out.flush();
+                }
             }, bad -> err.println("funnel alerts: skipped a record that is not an alert: " + bad));
         } finally {
             reader.close();
         }
         return 0;
+    }
+
+    /** Prints action outcomes as they arrive, on a daemon thread (its own group: group + "-outcomes"). */
+    private void outcomes() {
+        TopicReader<ActionOutcome> r = new TopicReader<>(ActionOutcome.class, bootstrapServers, schemaRegistry,
+                outcomesTopic, group.isEmpty() ? "" : group + "-outcomes", fromBeginning);
+        Thread t = new Thread(() -> {
+            try {
+                r.run(o -> {
+                    synchronized (out) {
+                        out.println(AlertFormat.outcome(o));
+                        out.flush();
+                    }
+                }, bad -> err.println("funnel alerts: skipped a record that is not an action outcome: " + bad));
+            } finally {
+                r.close();
+            }
+        }, "funnel-alert-outcomes");
+        t.setDaemon(true);
+        t.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "funnel-outcomes-stop"));
     }
 }

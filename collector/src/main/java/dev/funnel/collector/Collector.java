@@ -16,7 +16,9 @@ import dev.funnel.collector.pipeline.LossLedger;
 import dev.funnel.collector.profile.CpuProfiler;
 import dev.funnel.collector.sink.EventSink;
 import dev.funnel.collector.event.RecordLayout;
+import dev.funnel.collector.remediate.Remediator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The edge collector assembled, downstream first so that each part is built from what it
@@ -40,6 +42,8 @@ public final class Collector implements AutoCloseable {
     private final EventEnricher enricher;
     private final EventPipeline pipeline;
     private final KernelSource source;
+    /** Carries out this host's actions; null unless remediation=on. */
+    private final Remediator remediator;
     private final long startedNanos = System.nanoTime();
     private boolean closed;
 
@@ -54,6 +58,13 @@ public final class Collector implements AutoCloseable {
             this.source = KernelSource.start(config.kernel(), pipeline, config.integer("poll.timeout.ms"));
         } catch (RuntimeException e) {
             pipeline.close();
+            throw e;
+        }
+        try {
+            this.remediator = config.string("remediation").equals("on")
+                    ? Remediator.start(config.remediation(), host, System.err) : null;
+        } catch (RuntimeException e) {
+            close();
             throw e;
         }
     }
@@ -98,7 +109,7 @@ public final class Collector implements AutoCloseable {
                 new CollectorStats.CacheStats(processes.size(), processes.hits(), processes.misses(), processes.gone()),
                 proc.reads(), queued, delivered, loss.snapshot(), ProcessStats.cpuSeconds(),
                 ProcessStats.residentBytes(),
-                cpuSamples());
+                cpuSamples(), remediator == null ? Map.of() : remediator.counts());
     }
 
     private CollectorStats.CpuSamples cpuSamples() {
@@ -122,6 +133,9 @@ public final class Collector implements AutoCloseable {
             return;
         }
         closed = true;
+        if (remediator != null) {
+            remediator.close();
+        }
         source.close();   // detach, drain what is in the ring, hand on the final kernel counters
         pipeline.close(); // hand everything to the sink and flush it
     }

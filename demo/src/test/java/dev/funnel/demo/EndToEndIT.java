@@ -41,6 +41,7 @@ class EndToEndIT {
     static EmbeddedFunnel funnel;
     static AlertWatch alerts;
     static JobProgress job;
+    static OutcomeWatch outcomes;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +50,7 @@ class EndToEndIT {
         funnel = EmbeddedFunnel.start(new EmbeddedFunnel.Settings(0, 0, 0, 0, "", "", work),
                 new Progress("e2e", System.err));
         alerts = new AlertWatch(funnel.bootstrapServers(), funnel.registryUrl());
+        outcomes = new OutcomeWatch(funnel.bootstrapServers(), funnel.registryUrl());
         job = new JobProgress(funnel.flink().webUrl(), funnel.flink().job().getJobID().toHexString(),
                 funnel.bootstrapServers());
         // Event time moves once the empty events partition has been idle long enough (5 s).
@@ -57,6 +59,9 @@ class EndToEndIT {
 
     @AfterAll
     static void stop() throws Exception {
+        if (outcomes != null) {
+            outcomes.close();
+        }
         if (alerts != null) {
             alerts.close();
         }
@@ -119,6 +124,14 @@ class EndToEndIT {
         assertTrue(a.getObserved() > 50, "observed " + a.getObserved());
         assertEquals(0, a.getLostEventsInWindow());
         assertTrue(stormToAlert <= 5_000, "alert readable " + stormToAlert + " ms after the storm started");
+        // The shipped rules say kill, in dry-run: the alert says so, and the collector checks and reports, touching nothing.
+        assertEquals("dry_run", String.valueOf(a.getAttributes().get("action_decision")), "decision: " + a.getAttributes());
+        String actionId = "act/" + a.getAlertId();
+        dev.funnel.schema.ActionOutcome would = outcomes.await(o -> o.getActionId().toString().equals(actionId), 20_000)
+                .orElseThrow(() -> new AssertionError("no outcome for " + actionId + "; saw " + outcomes.all()));
+        System.out.println(AlertFormat.outcome(would));
+        assertTrue(List.of("dry_run", "target_gone").contains(would.getOutcome().toString()),
+                "dry-run touches nothing (the storm may be over by then): " + would);
     }
 
     /**

@@ -10,6 +10,8 @@ import dev.funnel.collector.bpf.CpuSampling;
 import dev.funnel.collector.bpf.FdBurstHook;
 import dev.funnel.collector.bpf.KernelConfig;
 import dev.funnel.collector.bpf.Sensor;
+import dev.funnel.collector.enrich.CgroupResolver;
+import dev.funnel.collector.remediate.Remediator;
 import dev.funnel.collector.sink.KafkaSinkSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -90,6 +92,17 @@ public final class CollectorConfig {
                     "Producer memory for batches waiting on Kafka (part of the bounded backlog)."),
             ConfigKey.of("schema.registry.url", "http://localhost:8085/apis/ccompat/v7", STRING,
                     "Confluent-API schema registry."),
+            ConfigKey.choice("remediation", "off", List.of("off", "on"),
+                    "on: carry out this host's actions from the job (funnel.actions), after checking each target's identity"
+                    + " through a pidfd. Needs sink=kafka, CAP_KILL for other users' processes and a writable cgroup tree"
+                    + " for freeze/throttle. Dry-run actions are checked and reported, never carried out."),
+            ConfigKey.of("remediation.actions.topic", "funnel.actions", STRING, "Where the job's action decisions are."),
+            ConfigKey.of("remediation.audit.topic", "funnel.actions.audit", STRING, "Where each action's outcome goes."),
+            ConfigKey.of("remediation.protect.exe", "", STRING,
+                    "Executables never touched on this host, comma-separated (the job's rules.yaml protects more)."),
+            ConfigKey.of("remediation.protect.cmdline",
+                    "org.apache.flink.runtime,org.apache.flink.client,kafka.Kafka,dev.funnel.", STRING,
+                    "Command-line substrings never touched, comma-separated: the JVMs of Flink, Kafka and Funnel."),
             ConfigKey.of("metrics.port", "9464", NON_NEGATIVE_INT, "Prometheus endpoint port; 0 turns it off."),
             ConfigKey.of("metrics.address", "127.0.0.1", STRING, "Address the metrics endpoint binds to."),
             ConfigKey.of("probe.pid", "0", NON_NEGATIVE_INT,
@@ -123,6 +136,9 @@ public final class CollectorConfig {
             }
         }
         overrides.forEach((name, value) -> put(v, name, value, "in --set"));
+        if (v.get("remediation").equals("on") && !v.get("sink").equals("kafka")) {
+            throw new ConfigException("bad value for 'remediation': on needs sink=kafka (actions come from Kafka)");
+        }
         return new CollectorConfig(v);
     }
 
@@ -212,6 +228,19 @@ public final class CollectorConfig {
                 millisAsNanos("kafka.heartbeat.ms"), integer("kafka.batch.max.events"),
                 integer("kafka.batch.max.bytes"), integer("kafka.buffer.bytes"),
                 integer("kafka.delivery.timeout.ms"));
+    }
+
+    /** The remediation loop's settings (remediation=on, checked to come with sink=kafka). */
+    public Remediator.Settings remediation() {
+        String root = string("cgroup.root");
+        return new Remediator.Settings(string("kafka.bootstrap.servers"), string("schema.registry.url"),
+                string("remediation.actions.topic"), string("remediation.audit.topic"),
+                Set.copyOf(commaList("remediation.protect.exe")), commaList("remediation.protect.cmdline"),
+                root.isEmpty() ? CgroupResolver.cgroup2Mount() : Path.of(root));
+    }
+
+    private List<String> commaList(String key) {
+        return Arrays.stream(string(key).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     public Map<String, String> asMap() {

@@ -45,7 +45,7 @@ public final class CgroupResolver {
     }
 
     /** Where cgroup2 is mounted: /sys/fs/cgroup on v2 hosts, often .../unified on hybrid ones. */
-    static Path cgroup2Mount() {
+    public static Path cgroup2Mount() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
                 String[] f = line.split(" ");

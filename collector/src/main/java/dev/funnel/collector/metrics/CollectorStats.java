@@ -23,11 +23,12 @@ import dev.funnel.collector.pipeline.LossLedger;
  * @param loss              events lost, by stage
  * @param cpuSeconds        the collector's own CPU time (user + system), s
  * @param residentBytes     the collector's resident memory now, bytes
+ * @param remediation       actions' outcomes by name (done, verified, identity_mismatch...); empty when off
  */
 public record CollectorStats(double uptimeSeconds, EmitStats kernel, long[] drainedByType, long drainBatches,
         long malformed, String lastMalformed, long enriched, long contextsBuilt, CacheStats cache, long procReads,
         long queued, long delivered, LossLedger.Snapshot loss, double cpuSeconds, long residentBytes,
-        CpuSamples cpuSamples) {
+        CpuSamples cpuSamples, java.util.Map<String, Long> remediation) {
 
     /**
      * The CPU sampler's kernel counters (cpu_sample_stats): samples counted, stacks lost to a

@@ -89,6 +89,10 @@ public final class PrometheusEndpoint implements AutoCloseable {
         sb.append("funnel_cpu_stacks_lost_total{reason=\"other\"} ").append(cpu.stacksLost()).append('\n');
         counter(sb, "funnel_cpu_profiles_total", "Process CPU profiles sent (processes above cpu.report.percent, per interval).",
                 cpu.profiles());
+        header(sb, "funnel_remediation_outcomes_total", "counter",
+                "Actions from the job this host handled, by outcome (done, verified, identity_mismatch, refused...).");
+        s.remediation().forEach((outcome, n) -> sb.append("funnel_remediation_outcomes_total{outcome=\"").append(outcome)
+                .append("\"} ").append(n).append('\n'));
         counter(sb, "process_cpu_seconds_total", "User and system CPU time of the collector.", s.cpuSeconds());
         gauge(sb, "process_resident_memory_bytes", "Resident memory of the collector.", s.residentBytes());
         return sb.toString();

@@ -46,6 +46,7 @@ class CollectorConfigTest {
         assertMessage("sensors", "'dns'", Map.of("sensors", "process,dns"));
         assertMessage("sink", "stdout, kafka", Map.of("sink", "file"));
         assertMessage("poll.timeout.ms", "> 0", Map.of("poll.timeout.ms", "0"));
+        assertMessage("remediation", "needs sink=kafka", Map.of("remediation", "on"));
     }
 
     @Test

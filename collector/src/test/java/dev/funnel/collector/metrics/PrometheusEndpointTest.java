@@ -47,7 +47,8 @@ class PrometheusEndpointTest {
         return new CollectorStats(12.5, new EmitStats(emit), drained, base + 5, 0, null, base + 21, base + 2,
                 new CollectorStats.CacheStats(base + 31, 40, 41, 42), base + 13, base + 17, base + 19,
                 new LossLedger.Snapshot(3, 0, 0, base + 23, base + 29), 1.25, 4096 + base,
-                new CollectorStats.CpuSamples(base + 537, base + 43, base + 47, base + 53, base + 59));
+                new CollectorStats.CpuSamples(base + 537, base + 43, base + 47, base + 53, base + 59),
+                java.util.Map.of("identity_mismatch", base + 61));
     }
 
     @Test
@@ -59,6 +60,7 @@ class PrometheusEndpointTest {
         assertEquals(143, value(body, "funnel_cpu_stacks_lost_total{reason=\"collision\"}"));
         assertEquals(147, value(body, "funnel_cpu_stacks_lost_total{reason=\"other\"}"));
         assertEquals(159, value(body, "funnel_cpu_profiles_total"));
+        assertEquals(161, value(body, "funnel_remediation_outcomes_total{outcome=\"identity_mismatch\"}"));
         assertEquals(103, value(body, "funnel_kernel_records_dropped_total{type=\"exit\"}"));
         assertEquals(0, value(body, "funnel_kernel_records_dropped_total{type=\"fork\"}"));
         assertEquals(107, value(body, "funnel_drained_records_total{type=\"exec\"}"));

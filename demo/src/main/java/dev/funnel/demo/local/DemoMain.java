@@ -2,7 +2,8 @@ package dev.funnel.demo.local;
 
 import dev.funnel.collector.bpf.BpfSupport;
 import dev.funnel.alerts.AlertFormat;
-import dev.funnel.alerts.AlertReader;
+import dev.funnel.schema.Alert;
+import dev.funnel.alerts.TopicReader;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.cli.ShutdownHooks;
 import dev.funnel.embedded.Ports;
@@ -78,7 +79,7 @@ public final class DemoMain implements Callable<Integer> {
         EmbeddedFunnel.Settings s = new EmbeddedFunnel.Settings(kafkaPort, registryPort, webPort, metricsPort, rules,
                 collectorConfig, work);
         EmbeddedFunnel funnel = EmbeddedFunnel.start(s, progress);
-        AlertReader reader = new AlertReader(funnel.bootstrapServers(), funnel.registryUrl(), Topics.ALERTS, "", true);
+        TopicReader<Alert> reader = TopicReader.alerts(funnel.bootstrapServers(), funnel.registryUrl(), Topics.ALERTS, "", true);
         CountDownLatch done = new CountDownLatch(1);
         Thread printer = new Thread(() -> {
             try {

@@ -40,9 +40,9 @@ public final class EmbeddedFunnel implements AutoCloseable {
         try {
             f.kafka = f.keep(progress.step("Kafka broker (KRaft, in-process)", () -> EmbeddedKafka.start(s.kafkaPort())));
             f.kafka.createTopics(2, Topics.EVENTS);
-            f.kafka.createTopics(1, Topics.ALERTS, Topics.DEAD_LETTER);
-            progress.say("Kafka on %s, topics %s %s %s", f.kafka.bootstrapServers(), Topics.EVENTS, Topics.ALERTS,
-                    Topics.DEAD_LETTER);
+            f.kafka.createTopics(1, Topics.ALERTS, Topics.DEAD_LETTER, Topics.ACTIONS, Topics.ACTIONS_AUDIT);
+            progress.say("Kafka on %s, topics %s %s %s %s %s", f.kafka.bootstrapServers(), Topics.EVENTS, Topics.ALERTS,
+                    Topics.DEAD_LETTER, Topics.ACTIONS, Topics.ACTIONS_AUDIT);
             f.registry = f.keep(progress.step("schema registry (Apicurio, Confluent API; ~10 s)",
                     () -> EmbeddedRegistry.start(s.registryPort(), s.workDir())));
             progress.say("schema registry at %s", f.registry.url());
@@ -80,6 +80,10 @@ public final class EmbeddedFunnel implements AutoCloseable {
         sets.put("kafka.bootstrap.servers", f.kafka.bootstrapServers());
         sets.put("schema.registry.url", f.registry.url());
         sets.put("metrics.port", Integer.toString(s.metricsPort()));
+        if (s.collectorConfig().isEmpty()) {
+            // The job decides; the rules' mode (dry-run unless they say enforce) decides whether anything happens.
+            sets.put("remediation", "on");
+        }
         CollectorConfig config = CollectorConfig.of(s.collectorConfig().isEmpty() ? null : Path.of(s.collectorConfig()), sets);
         f.collectorConfig = config;
         return Collector.start(config, Sinks.kafka(config.kafkaSink()));

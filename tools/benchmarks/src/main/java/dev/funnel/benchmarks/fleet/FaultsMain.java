@@ -1,6 +1,6 @@
 package dev.funnel.benchmarks.fleet;
 
-import dev.funnel.alerts.AlertReader;
+import dev.funnel.alerts.TopicReader;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.ChildProcess;
 import dev.funnel.schema.Alert;
@@ -123,7 +123,7 @@ public final class FaultsMain implements Callable<Integer> {
         List<Outcome> outcomes = new ArrayList<>();
         try (Fleet fleet = Fleet.start(home, work, progress, 0,
                 List.of("--checkpoint-interval", "1s", "--starting-offsets", "earliest"))) {
-            AlertReader reader = new AlertReader(fleet.bootstrap(), fleet.registryUrl(), Topics.ALERTS,
+            TopicReader<Alert> reader = TopicReader.alerts(fleet.bootstrap(), fleet.registryUrl(), Topics.ALERTS,
                     "funnel-faults", true);
             Thread t = new Thread(() -> reader.run(a -> alerts.add(new Received(System.currentTimeMillis(), a)),
                     bad -> err.println("funnel faults: bad alert: " + bad)), "faults-alerts");

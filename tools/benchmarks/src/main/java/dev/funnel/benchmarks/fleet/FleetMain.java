@@ -1,7 +1,7 @@
 package dev.funnel.benchmarks.fleet;
 
 import dev.funnel.alerts.AlertFormat;
-import dev.funnel.alerts.AlertReader;
+import dev.funnel.alerts.TopicReader;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.cli.ShutdownHooks;
 import dev.funnel.workloads.stress.Scenario;
@@ -77,7 +77,7 @@ public final class FleetMain implements Callable<Integer> {
                     List.of("--checkpoint-interval", "1s", "--starting-offsets", "earliest"));
             parts.add(fleet);
             List<Alert> alerts = new CopyOnWriteArrayList<>();
-            AlertReader reader = new AlertReader(fleet.bootstrap(), fleet.registryUrl(), Topics.ALERTS, "", true);
+            TopicReader<Alert> reader = TopicReader.alerts(fleet.bootstrap(), fleet.registryUrl(), Topics.ALERTS, "", true);
             Thread t = new Thread(() -> reader.run(alerts::add, bad -> err.println("funnel fleet: bad alert: " + bad)),
                     "fleet-alerts");
             t.start();

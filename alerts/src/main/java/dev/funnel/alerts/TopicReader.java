@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads alerts from the alerts topic through the registry. Only committed records are read: the
+ * Reads Avro records (alerts, actions, action outcomes) from a topic through the registry. Only committed records are read: the
  * job writes alerts in Kafka transactions, one per checkpoint, so an aborted attempt's alerts
  * never show. A record that does not decode is reported and skipped, never fatal.
  *
@@ -31,9 +32,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Threading: run() on one thread; stop() from any other.
  */
-public final class AlertReader implements AutoCloseable {
+public class TopicReader<T extends SpecificRecord> implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final WireDecoder<Alert> decoder;
+    private final WireDecoder<T> decoder;
     private volatile boolean stopped;
     private long malformed;
     private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
@@ -41,8 +42,15 @@ public final class AlertReader implements AutoCloseable {
     private final boolean commits;
     private boolean uncommitted;
 
-    /** group empty: a throwaway group that starts at the end (or the beginning, fromBeginning). */
-    public AlertReader(String bootstrap, String registryUrl, String topic, String group, boolean fromBeginning) {
+    /** Alerts. group empty: a throwaway group that starts at the end (or the beginning, fromBeginning). */
+    public static TopicReader<Alert> alerts(String bootstrap, String registryUrl, String topic, String group,
+            boolean fromBeginning) {
+        return new TopicReader<>(Alert.class, bootstrap, registryUrl, topic, group, fromBeginning);
+    }
+
+    /** Records of type from topic. group empty: a throwaway group that starts at the end (or the beginning). */
+    public TopicReader(Class<T> type, String bootstrap, String registryUrl, String topic, String group,
+            boolean fromBeginning) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group.isEmpty() ? "funnel-alerts-" + UUID.randomUUID() : group);
@@ -52,12 +60,12 @@ public final class AlertReader implements AutoCloseable {
         this.commits = !group.isEmpty();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "funnel-alerts");
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.decoder = WireDecoder.of(Alert.class, new SchemaRegistry(registryUrl));
+        this.decoder = WireDecoder.of(type, new SchemaRegistry(registryUrl));
         consumer.subscribe(List.of(topic));
     }
 
-    /** Polls until stop(), handing each alert to onAlert and each bad record to onMalformed. */
-    public void run(Consumer<Alert> onAlert, Consumer<String> onMalformed) {
+    /** Polls until stop(), handing each record to onAlert and each bad record to onMalformed. */
+    public void run(Consumer<T> onAlert, Consumer<String> onMalformed) {
         try {
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {

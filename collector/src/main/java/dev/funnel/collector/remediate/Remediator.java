@@ -1,0 +1,195 @@
+package dev.funnel.collector.remediate;
+
+import dev.funnel.collector.enrich.HostInfo;
+import dev.funnel.schema.Action;
+import dev.funnel.schema.ActionOutcome;
+import dev.funnel.schema.wire.MalformedRecordException;
+import dev.funnel.schema.wire.SchemaRegistry;
+import dev.funnel.schema.wire.Topics;
+import dev.funnel.schema.wire.WireDecoder;
+import dev.funnel.schema.wire.WireEncoder;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The collector's remediation loop, on its own thread: reads funnel.actions, keeps its own
+ * host's records (the key), has the executor carry out each one it handles, and reports every
+ * outcome on funnel.actions.audit, on stderr and in its counters. Offsets are committed after
+ * each poll's actions are done (a restart resumes there; what expired meanwhile is reported
+ * as expired, never run late). A new consumer group starts at the topic's end: old actions are
+ * not this run's to replay. A record it cannot decode is counted and skipped.
+ *
+ * <p>Threading: one loop thread owns the consumer, producer and executor; counts() from any thread.
+ */
+public final class Remediator implements AutoCloseable {
+    /** Where actions come from and outcomes go, and the host's own protections. */
+    public record Settings(String bootstrapServers, String registryUrl, String actionsTopic, String auditTopic,
+            Set<String> protectedExe, List<String> protectedCmdline, Path cgroupRoot) {}
+
+    private final Settings settings;
+    private final HostInfo host;
+    private final ActionExecutor executor;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final SchemaRegistry registry;
+    private final WireDecoder<Action> decoder;
+    private final PrintStream log;
+    private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private WireEncoder<ActionOutcome> encoder;
+
+    private Remediator(Settings settings, HostInfo host, PrintStream log) {
+        this.settings = settings;
+        this.host = host;
+        this.log = log;
+        this.executor = new ActionExecutor(ActionExecutor.HostView.system(host.bootId(), settings.cgroupRoot()),
+                settings.protectedExe(), settings.protectedCmdline(), () -> System.currentTimeMillis() * 1_000_000L);
+        this.registry = new SchemaRegistry(settings.registryUrl());
+        this.decoder = WireDecoder.of(Action.class, registry);
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "funnel-collector-" + host.hostName());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "funnel-collector-remediation");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the job writes in transactions
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "funnel-collector-audit");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::loop, "funnel-remediation");
+        this.thread.setDaemon(true);
+    }
+
+    /** Joins the actions topic (up to 15 s for the group's first assignment) and starts the loop. */
+    public static Remediator start(Settings settings, HostInfo host, PrintStream log) {
+        Remediator r = new Remediator(settings, host, log);
+        r.consumer.subscribe(List.of(settings.actionsTopic()));
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (r.consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+            r.handle(r.consumer.poll(Duration.ofMillis(200)).records(settings.actionsTopic()));
+        }
+        // Fix where a new group starts (the end, now), so an action issued from here on is seen.
+        r.consumer.assignment().forEach(r.consumer::position);
+        r.consumer.commitSync();
+        r.thread.start();
+        return r;
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                handle(records.records(settings.actionsTopic()));
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (RuntimeException e) {
+            log.println("funnel collector: remediation stopped on an error: " + e);
+            count("loop_failed");
+        }
+    }
+
+    private void handle(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        byte[] me = host.hostName().getBytes(StandardCharsets.UTF_8);
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.key() == null || !java.util.Arrays.equals(r.key(), me)) {
+                continue;
+            }
+            Action a;
+            try {
+                a = decoder.decode(r.value());
+            } catch (MalformedRecordException e) {
+                count("malformed");
+                log.println("funnel collector: skipped an undecodable action at " + r.topic() + "/" + r.partition()
+                        + "/" + r.offset() + ": " + e.getMessage());
+                continue;
+            }
+            if (!ActionExecutor.handles(a)) {
+                continue;
+            }
+            for (Outcome o : executor.execute(a)) {
+                count(o.outcome());
+                log.printf("funnel collector: action %s %s pid %d (%s): %s, %s%n", a.getActionId(), a.getAction(),
+                        a.getPid(), a.getDecision(), o.outcome(), o.detail());
+                audit(a, o);
+            }
+        }
+    }
+
+    private void audit(Action a, Outcome o) {
+        Long sinceIncident = a.getFirstEventNs() > 0 ? (o.atNs() - a.getFirstEventNs()) / 1_000_000 : null;
+        ActionOutcome record = new ActionOutcome(a.getActionId(), a.getAlertId(), host.hostName(), a.getPid(),
+                a.getAction(), o.outcome(), o.errno(), o.detail(), o.atNs(), sinceIncident);
+        try {
+            if (encoder == null) {
+                String subject = Topics.valueSubject(settings.auditTopic());
+                int id = registry.register(subject, ActionOutcome.getClassSchema());
+                registry.setCompatibility(subject, "BACKWARD");
+                encoder = new WireEncoder<>(ActionOutcome.class, id);
+            }
+            producer.send(new ProducerRecord<>(settings.auditTopic(), host.hostName().getBytes(StandardCharsets.UTF_8),
+                    encoder.encode(record)), (meta, e) -> {
+                        if (e != null) {
+                            count("audit_failed");
+                            log.println("funnel collector: audit record for " + a.getActionId() + " lost: " + e);
+                        }
+                    });
+        } catch (SchemaRegistry.RegistryException | RuntimeException e) {
+            count("audit_failed");
+            log.println("funnel collector: audit record for " + a.getActionId() + " not written: " + e.getMessage());
+        }
+    }
+
+    private void count(String what) {
+        counts.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Outcomes so far by name (done, verified, identity_mismatch, ..., malformed, audit_failed). */
+    public Map<String, Long> counts() {
+        Map<String, Long> m = new TreeMap<>();
+        counts.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumer.close(Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
+    }
+}
