@@ -1,6 +1,7 @@
 package dev.funnel.demo;
 
 import dev.funnel.alerts.AlertsMain;
+import dev.funnel.alerts.actions.ActionsMain;
 import dev.funnel.demo.local.DemoMain;
 import dev.funnel.demo.local.LocalJobMain;
 import java.io.PrintStream;
@@ -9,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of funnel-demo.jar: {@code demo | alerts | job}, each a picocli command. bin/funnel
+ * Entry point of funnel-demo.jar: {@code demo | alerts | actions | job}, each a picocli command. bin/funnel
  * calls it. Exit status: 0 done, 1 failed (one line says why), 2 a bad option (named).
  */
 @Command(name = "funnel", mixinStandardHelpOptions = true, description = "Funnel on this host.")
@@ -22,6 +23,7 @@ public final class FunnelCli {
         CommandLine cli = new CommandLine(new FunnelCli())
                 .addSubcommand("demo", new DemoMain(out, err))
                 .addSubcommand("alerts", new AlertsMain(out, err))
+                .addSubcommand("actions", new ActionsMain(out, err))
                 .addSubcommand("job", new LocalJobMain(err));
         return cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .setExecutionExceptionHandler((e, c, parsed) -> {

@@ -144,6 +144,17 @@ class RemediationKernelTest {
     }
 
     @Test
+    void onlyActApprovedAndDryRunDecisionsReachTheHost() {
+        assertTrue(ActionExecutor.handles(action(1, "kill", "act")));
+        assertTrue(ActionExecutor.handles(action(1, "kill", "approved")));
+        assertTrue(ActionExecutor.handles(action(1, "freeze", "dry_run")));
+        for (String d : List.of("pending_approval", "rejected", "protected", "rate_limited", "disarmed", "notify")) {
+            assertFalse(ActionExecutor.handles(action(1, "kill", d)), d);
+        }
+        assertFalse(ActionExecutor.handles(action(1, "notify", "act")), "notify runs nothing on the host");
+    }
+
+    @Test
     void dryRunAndExpiredActionsTouchNothing() throws Exception {
         Process sleeper = start("sleep", "300");
         List<Outcome> dry = executor().execute(action((int) sleeper.pid(), "kill", "dry_run"));

@@ -43,6 +43,15 @@ class RemediationParserTest {
     }
 
     @Test
+    void theShippedEnforcingExampleParsesAndEnforcesOnlyWhatItSays() throws Exception {
+        String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("../deploy/rules/remediate.yaml"));
+        Remediation r = parse(yaml);
+        assertEquals(new RuleAction(Action.KILL, true), r.forDetector("fork_storm"));
+        assertEquals(new RuleAction(Action.FREEZE, true), r.forDetector("fork_bomb"));
+        assertFalse(r.forDetector("high_cpu").enforce());
+    }
+
+    @Test
     void errorsNameTheKey() {
         assertTrue(error("remediation: {actions: {fork_storm: explode}}")
                 .contains("remediation.actions.fork_storm: 'explode' is not an action"));
