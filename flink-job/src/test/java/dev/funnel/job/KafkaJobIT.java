@@ -58,14 +58,15 @@ class KafkaJobIT {
         return Map.ofEntries(Map.entry("bootstrap-servers", kafka.bootstrapServers()),
                 Map.entry("schema-registry", SharedPlatform.registry().url()),
                 Map.entry("events-topic", prefix + ".events"), Map.entry("alerts-topic", prefix + ".alerts"),
-                Map.entry("dead-letter-topic", prefix + ".dlq"), Map.entry("group-id", prefix),
+                Map.entry("dead-letter-topic", prefix + ".dlq"), Map.entry("actions-topic", prefix + ".actions"),
+                Map.entry("group-id", prefix),
                 Map.entry("transactional-id-prefix", prefix), Map.entry("starting-offsets", "earliest"),
                 Map.entry("checkpoint-interval", "500ms"), Map.entry("parallelism", "2"),
                 Map.entry("bounded", Boolean.toString(bounded)));
     }
 
     static void topics(EmbeddedKafka kafka, String prefix) {
-        kafka.createTopics(2, prefix + ".events", prefix + ".alerts", prefix + ".dlq");
+        kafka.createTopics(2, prefix + ".events", prefix + ".alerts", prefix + ".dlq", prefix + ".actions");
     }
 
     /** A storm of `forks` single fork records from pid, starting at ms, 2 per ms, in batches of 500. */
@@ -120,6 +121,15 @@ class KafkaJobIT {
         assertEquals(WORKER, alert.getExe());
         assertEquals("ab".repeat(32), alert.getContainerId());
         assertEquals(0, alert.getLostEventsInWindow());
+        // Its remediation decision, on its own topic next to it: the shipped rules kill, in dry-run.
+        List<ConsumerRecord<byte[], byte[]>> actions = Topics.readAll(kafka.bootstrapServers(), "it1.actions", 1000);
+        assertEquals(1, actions.size(), "one decision for one alert");
+        dev.funnel.schema.Action action = dev.funnel.schema.wire.WireDecoder.of(dev.funnel.schema.Action.class,
+                new dev.funnel.schema.wire.SchemaRegistry(registry)).decode(actions.get(0).value());
+        assertEquals("act/" + alert.getAlertId(), action.getActionId());
+        assertEquals("dry_run", action.getDecision());
+        assertEquals(4242, action.getPid());
+        assertEquals("host-a", new String(actions.get(0).key()), "keyed by host: each collector reads its own");
 
         List<ConsumerRecord<byte[], byte[]>> dlq = Topics.readAll(kafka.bootstrapServers(), "it1.dlq", 3000);
         assertEquals(List.of("BAD_MAGIC_BYTE", "TRUNCATED_AVRO", "UNKNOWN_SCHEMA_ID"),

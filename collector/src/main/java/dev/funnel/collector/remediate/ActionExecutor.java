@@ -24,8 +24,10 @@ import java.util.function.LongSupplier;
  *   <li>a pidfd is opened on the PID; from then on the handle, not the number, names the process.
  *       /proc is read, then a signal 0 through the handle proves the process read is still the
  *       one the handle holds (had it exited in between, its PID could name another process);</li>
- *   <li>its start time (at /proc's 10 ms resolution) and exe match the alert's, it is not a kernel
- *       thread, not a protected executable or command line;</li>
+ *   <li>it is not a kernel thread; the collector may signal it (CAP_KILL for another user's
+ *       process); its start time (at /proc's 10 ms resolution) and exe match the alert's (an exe it
+ *       cannot read, for want of CAP_SYS_PTRACE, is a refusal, never a pass); it is not a
+ *       protected executable or command line;</li>
  *   <li>then, and only then: SIGKILL or SIGSTOP through the pidfd, kill(-pgid) for a group whose
  *       leader passed, or a write to the container cgroup's cgroup.freeze or cpu.max.</li>
  * </ol>
@@ -36,6 +38,7 @@ public final class ActionExecutor {
     static final int SIGKILL = 9;
     static final int SIGSTOP = 19;
     static final int CAP_KILL = 5;
+    static final int CAP_SYS_PTRACE = 19;
     /** cpu.max period: the kernel's default, 100 ms. */
     static final long CPU_PERIOD_US = 100_000;
     /** How long the effect may take to show before it counts as not verified. */
@@ -146,10 +149,23 @@ public final class ActionExecutor {
         if (stat.kernelThread()) {
             return outcome("protected", 0, "pid " + pid + " is a kernel thread");
         }
+        boolean signals = !a.getAction().equals("throttle") && !(a.getAction().equals("freeze") && a.getContainerId() != null);
+        boolean othersProcess = uid != host.selfUid();
+        if (signals && othersProcess && !host.caps().has(CAP_KILL)) {
+            return outcome("refused", Errno.EPERM, "missing CAP_KILL: pid " + pid + " runs as uid " + uid
+                    + ", the collector as uid " + host.selfUid() + " (AmbientCapabilities=CAP_KILL in the unit)");
+        }
         long expectedTicks = a.getStartBootNs() / ProcFs.NS_PER_TICK;
         if (stat.startTicks() != expectedTicks) {
             return outcome("identity_mismatch", 0, "pid " + pid + " is another process now: it started at tick "
                     + stat.startTicks() + ", the alert's at tick " + expectedTicks + " (the PID was reused)");
+        }
+        if (a.getExe() != null && exe == null) {
+            if (othersProcess && !host.caps().has(CAP_SYS_PTRACE)) {
+                return outcome("refused", Errno.EACCES, "missing CAP_SYS_PTRACE: /proc/" + pid
+                        + "/exe of another user's process is unreadable, so its identity cannot be checked");
+            }
+            return outcome("target_gone", 0, "pid " + pid + " is exiting (its exe is gone)");
         }
         if (a.getExe() != null && !a.getExe().equals(exe)) {
             return outcome("identity_mismatch", 0, "pid " + pid + " runs " + exe + " now, the alert named " + a.getExe());
@@ -164,11 +180,6 @@ public final class ActionExecutor {
         }
         if (a.getAction().equals("kill_group") && (stat.pgrp() <= 1 || host.ownGroups().contains(stat.pgrp()))) {
             return outcome("protected", 0, "process group " + stat.pgrp() + " holds the collector or an ancestor");
-        }
-        boolean signals = !a.getAction().equals("throttle") && !(a.getAction().equals("freeze") && a.getContainerId() != null);
-        if (signals && uid != host.selfUid() && !host.caps().has(CAP_KILL)) {
-            return outcome("refused", Errno.EPERM, "missing CAP_KILL: pid " + pid + " runs as uid " + uid
-                    + ", the collector as uid " + host.selfUid() + " (AmbientCapabilities=CAP_KILL in the unit)");
         }
         return null;
     }

@@ -9,7 +9,6 @@ import dev.funnel.collector.enrich.ProcFs;
 import dev.funnel.collector.kernel.KernelTests;
 import dev.funnel.schema.Action;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,7 +110,8 @@ class RemediationKernelTest {
         Process sleeper = start("sleep", "300");
         List<Outcome> out = executor().execute(action((int) sleeper.pid(), "kill", "act"));
         assertEquals(List.of("done", "verified"), outcomes(out), out.toString());
-        assertFalse(sleeper.isAlive());
+        assertTrue(sleeper.waitFor(2, java.util.concurrent.TimeUnit.SECONDS), "gone (reaped by its parent, this JVM)");
+        assertEquals(128 + 9, sleeper.exitValue(), "by SIGKILL");
     }
 
     @Test
@@ -185,16 +185,67 @@ class RemediationKernelTest {
         assertTrue(ProcessHandle.of(parent).isPresent());
     }
 
-    @Test
-    void withoutCapKillAnotherUsersProcessIsRefusedAndTheCapabilityNamed() throws Exception {
+    /**
+     * The executor in a JVM of its own as uid 65534 with only the given capabilities (setpriv, as
+     * a unit's AmbientCapabilities hands them over), told to kill a root process. No injected
+     * capability set: the child reads its real CapEff, and the kernel has the last word.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "'',               refused|1|missing CAP_KILL",
+            "kill,             refused|13|missing CAP_SYS_PTRACE",
+            "'kill,sys_ptrace', done|0|SIGKILL"})
+    void asAnotherUserItActsOnlyWithTheCapabilitiesTheUnitGrants(String caps, String expected) throws Exception {
         KernelTests.requireCommand("setpriv");
-        Process other = start("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sleep", "300");
-        KernelTests.await(() -> "sleep".equals(PROC.comm((int) other.pid())), 5_000);
-        List<Outcome> out = executor(new Capabilities(BigInteger.ZERO), Set.of())
-                .execute(action((int) other.pid(), "kill", "act"));
-        assertEquals(List.of("refused"), outcomes(out), out.toString());
-        assertTrue(out.get(0).detail().startsWith("missing CAP_KILL"), out.get(0).detail());
-        assertTrue(other.isAlive());
+        Process target = start("sleep", "300");
+        int pid = (int) target.pid();
+        String set = "-all" + (caps.isEmpty() ? "" : ",+" + caps.replace(",", ",+"));
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--inh-caps=" + set, "--bounding-set=" + set));
+        if (!caps.isEmpty()) {
+            cmd.add("--ambient-caps=" + set.substring(5));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-XX:+UseSerialGC", "-Djava.io.tmpdir=/tmp", "-cp", classPathFor65534(), ExecuteOnce.class.getName(),
+                Integer.toString(pid), Long.toString(PROC.startTicks(pid) * ProcFs.NS_PER_TICK), PROC.exe(pid)));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        started.add(child);
+        String all = new String(child.getInputStream().readAllBytes()).trim();
+        assertEquals(0, child.waitFor(), all);
+        // Only ExecuteOnce's outcome lines (SLF4J says it has no binding here).
+        String out = String.join("\n", all.lines().filter(l -> l.matches("[a-z_]+\\|.*")).toList());
+        assertTrue(out.startsWith(expected), "with caps '" + caps + "': " + all);
+        if (expected.startsWith("done")) {
+            assertTrue(target.waitFor(2, java.util.concurrent.TimeUnit.SECONDS), "killed with CAP_KILL + CAP_SYS_PTRACE");
+        } else {
+            assertTrue(target.isAlive(), "untouched without them");
+        }
+    }
+
+    /**
+     * What ExecuteOnce needs, readable by uid 65534: this build's class directories as they are,
+     * and the jars it loads (schemas, Avro and what Avro loads) copied out of ~/.m2, which is
+     * root's own (/root is 0700).
+     */
+    static String classPathFor65534() throws IOException {
+        Path dir = Files.createTempDirectory("funnel-cp-");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> cp = new ArrayList<>();
+        String all = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String entry : all.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            String name = p.getFileName().toString();
+            if (Files.isDirectory(p)) {
+                cp.add(entry);
+            } else if (name.matches("(funnel-schemas|avro|jackson|slf4j|commons-compress)-.*\\.jar")) {
+                Path copy = Files.copy(p, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                copy.toFile().deleteOnExit();
+                cp.add(copy.toString());
+            }
+        }
+        dir.toFile().deleteOnExit();
+        return String.join(java.io.File.pathSeparator, cp);
     }
 
     @Test

@@ -38,7 +38,8 @@ import org.yaml.snakeyaml.Yaml;
 class DeploymentFilesTest {
     static final Path ROOT = Path.of(System.getenv().getOrDefault("FUNNEL_BUILD_ROOT", "..")).toAbsolutePath().normalize();
     static final String VERSION = System.getProperty("funnel.version");
-    static final Set<String> TOPICS = Set.of(Topics.EVENTS, Topics.ALERTS, Topics.DEAD_LETTER);
+    static final Set<String> TOPICS = Set.of(Topics.EVENTS, Topics.ALERTS, Topics.DEAD_LETTER, Topics.ACTIONS,
+            Topics.ACTIONS_AUDIT);
 
     static Map<String, Object> compose() throws IOException {
         return map(new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml"))));

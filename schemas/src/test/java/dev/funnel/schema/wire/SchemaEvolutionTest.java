@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SchemaEvolutionTest {
     @ParameterizedTest
-    @ValueSource(strings = {"EventBatch", "Alert"})
+    @ValueSource(strings = {"EventBatch", "Alert", "Action", "ActionOutcome"})
     void theCurrentSchemaReadsEveryReleasedVersion(String name) throws Exception {
         Schema current = load("/schemas/" + name + ".avsc");
         for (Schema old : history(name)) {
@@ -33,7 +33,7 @@ class SchemaEvolutionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"EventBatch", "Alert"})
+    @ValueSource(strings = {"EventBatch", "Alert", "Action", "ActionOutcome"})
     void aRealRegistryUnderBackwardAcceptsTheCurrentSchemaAfterItsHistory(String name) throws Exception {
         SchemaRegistry registry = new SchemaRegistry(SharedPlatform.registry().url());
         String subject = "evolution-" + name + "-value";

@@ -62,7 +62,7 @@ public final class KafkaServerMain {
                 : EmbeddedKafka.start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-stop"));
         kafka.createTopics(2, Topics.EVENTS);
-        kafka.createTopics(1, Topics.ALERTS, Topics.DEAD_LETTER);
+        kafka.createTopics(1, Topics.ALERTS, Topics.DEAD_LETTER, Topics.ACTIONS, Topics.ACTIONS_AUDIT);
         Files.writeString(Path.of(args[1]), kafka.bootstrapServers());
         Thread.currentThread().join();
     }
