@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class RemediationIT {
     /** Storm start to verified exit: the 1 s window, the 500 ms checkpoint that commits alert and action, the hop. */
     static final long STOPPED_WITHIN_MS = 10_000;
+    static final int DISARM_AFTER = 3;
     static EmbeddedFunnel funnel;
     static AlertWatch alerts;
     static OutcomeWatch outcomes;
@@ -40,7 +41,9 @@ class RemediationIT {
         KernelTests.requireCommand("stress-ng");
         Path work = Files.createTempDirectory("funnel-remediation-");
         Path rules = work.resolve("rules.yaml");
-        Files.writeString(rules, "remediation:\n  actions:\n    fork_storm: {action: kill, mode: enforce}\n");
+        // A disarmer tighter than the shipped one (5 executables a minute), so a test can trip it.
+        Files.writeString(rules, "remediation:\n  disarm_after: " + DISARM_AFTER + "\n  disarm_window: 10m\n"
+                + "  rate_limit: 100\n  actions:\n    fork_storm: {action: kill, mode: enforce}\n");
         funnel = EmbeddedFunnel.start(new EmbeddedFunnel.Settings(0, 0, 0, 0, rules.toString(), "", work),
                 new Progress("remediation", System.err));
         alerts = new AlertWatch(funnel.bootstrapServers(), funnel.registryUrl());
@@ -60,6 +63,45 @@ class RemediationIT {
         if (funnel != null) {
             funnel.close();
         }
+    }
+
+    /**
+     * Storms from four executables (copies of stress-ng under other names, as a deploy rolling
+     * out a new binary everywhere would look): the rule acts on at most DISARM_AFTER distinct
+     * executables, then disarms and says so on the next, which is left running.
+     */
+    @Test
+    void aRuleHittingManyExecutablesDisarmsItself() throws Exception {
+        Path dir = Files.createTempDirectory("funnel-disarm-");
+        List<String> decisions = new java.util.ArrayList<>();
+        java.util.Set<String> actedOn = new java.util.HashSet<>();
+        for (int i = 1; i <= DISARM_AFTER + 1; i++) {
+            Path exe = Files.copy(Path.of("/usr/bin/stress-ng"), dir.resolve("tool" + i));
+            long startMs = System.currentTimeMillis();
+            // Each in a session of its own: storms in one session within the incident's cooldown are one
+            // incident (a fork bomb that stalls and resumes), and would give one alert.
+            Process storm = new ProcessBuilder("setsid", exe.toString(), "--fork", "1", "--timeout", "30s")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                AlertWatch.Seen alert = alerts.await(a -> exe.toString().equals(String.valueOf(a.getExe()))
+                        && a.getFirstEventNs() >= startMs * 1_000_000L, 30_000)
+                        .orElseThrow(() -> new AssertionError("no alert about " + exe + "; saw " + alerts.all()));
+                String decision = alert.alert().getAttributes().get("action_decision");
+                decisions.add(decision);
+                if (decision.equals("act")) {
+                    actedOn.add(exe.toString());
+                } else {
+                    System.out.println(AlertFormat.human(alert.alert()));
+                }
+            } finally {
+                storm.destroyForcibly();
+                storm.waitFor();
+            }
+        }
+        System.out.println("disarmer: decisions " + decisions);
+        // The other test's storm (/usr/bin/stress-ng) may have been acted on within the window too.
+        assertTrue(actedOn.size() <= DISARM_AFTER, "acted on " + actedOn);
+        assertEquals("disarmed", decisions.get(decisions.size() - 1), "the last executable: " + decisions);
     }
 
     @Test

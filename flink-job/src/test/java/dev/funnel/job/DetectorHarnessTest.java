@@ -324,6 +324,23 @@ class DetectorHarnessTest {
     }
 
     @Test
+    void twoProgramsStormingOneAfterTheOtherInTheRootCgroupAreTwoIncidents() throws Exception {
+        var h = grouper(1_000);
+        // A host without systemd: every process is in "/". One storm, then seconds later (its
+        // sustained-rate windows still touching) another program's, unrelated: two alerts, so
+        // the second is not hidden (and remediation gets to answer it too).
+        AlertRecord first = candidate(SustainedForkRate.NAME, 2, 60, 59, 1_000, 6_000);
+        first.cgroupPath = "/";
+        AlertRecord second = candidate(ForkStorm.NAME, 1, 70, 69, 6_000, 7_000);
+        second.cgroupPath = "/";
+        h.processElement(new StreamRecord<>(first, 5_999));
+        h.processElement(new StreamRecord<>(second, 6_999));
+        h.processWatermark(9_000);
+        assertEquals(List.of(60, 70), h.extractOutputValues().stream().map(a -> a.pid).sorted().toList());
+        h.close();
+    }
+
+    @Test
     void aForkBombThatStallsAndForksOnIsOneIncident() throws Exception {
         var h = grouper(1_000);
         // The bomb fills its cgroup's pids.max, stalls, and forks on as children die: its session

@@ -112,10 +112,15 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         return a.ppid > 2 && a.parentStartNs > 0 ? a.ppid + "@" + a.parentStartNs : null;
     }
 
-    /** The scopes a finding is about: the related keys its detector names, and its cgroup. */
+    /**
+     * The scopes a finding is about: the related keys its detector names, and its cgroup unless
+     * that is the root cgroup. Every process of a host without systemd or containers is in "/":
+     * it relates nothing, and as a scope it made a second program's storm started seconds after
+     * the first one's part of the first incident: suppressed, with no alert and no action.
+     */
     static List<String> scopes(AlertRecord a) {
         List<String> n = new ArrayList<>(a.relatedKeys);
-        if (a.pid > 0 && a.cgroupPath != null) {
+        if (a.pid > 0 && a.cgroupPath != null && !a.cgroupPath.equals("/")) {
             n.add("cgroup:" + a.cgroupPath);
         }
         return n;
