@@ -3,6 +3,7 @@ package dev.funnel.alerts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.funnel.schema.ActionOutcome;
 import dev.funnel.schema.Alert;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,19 @@ class AlertFormatTest {
                 + " \\(threshold 50\\), lost events in window 0"), lines[1]);
         assertEquals("    cgroup /system.slice/worker.service", lines[2]);
         assertEquals("    cmdline /usr/bin/worker --jobs 8", lines[3]);
+    }
+
+    @Test
+    void anAlertSaysItsActionAndAnOutcomeLineSaysWhatCameOfIt() {
+        Alert a = storm();
+        a.setAttributes(Map.of("action", "kill", "action_decision", "dry_run",
+                "action_reason", "would kill pid 1234 (/usr/bin/worker); mode is dry-run"));
+        String[] lines = AlertFormat.human(a).split("\n");
+        assertEquals("    action kill: dry_run (would kill pid 1234 (/usr/bin/worker); mode is dry-run)", lines[lines.length - 1]);
+        ActionOutcome o = new ActionOutcome("act/fork_storm/h/1/0", "fork_storm/h/1/0", "web-1", 1234, "kill", "verified",
+                0, "exited 9 ms after the signal", a.getWindowEndNs(), 3_948L);
+        assertTrue(AlertFormat.outcome(o).matches("\\d\\d:\\d\\d:\\d\\d\\.000 action act/fork_storm/h/1/0 kill pid 1234 on web-1:"
+                + " verified, exited 9 ms after the signal \\(3,948 ms since the incident began\\)"), AlertFormat.outcome(o));
     }
 
     @Test

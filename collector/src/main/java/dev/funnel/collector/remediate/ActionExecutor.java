@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -251,11 +250,12 @@ public final class ActionExecutor {
         }
         Path dir = host.cgroupRoot().resolve(cg.substring(1));
         Path target = dir.resolve(file);
-        try {
-            Files.writeString(target, value);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(target)) { // cgroupfs answers a write to a missing file with EACCES, not ENOENT
             return List.of(outcome("refused", 0, target + " does not exist"
                     + (file.equals("cpu.max") ? ": the cpu controller is not enabled on this cgroup2 tree" : "")));
+        }
+        try {
+            Files.writeString(target, value);
         } catch (AccessDeniedException e) {
             return List.of(outcome("refused", Errno.EACCES, "no write access to " + target
                     + " (the unit needs ReadWritePaths=/sys/fs/cgroup)"));

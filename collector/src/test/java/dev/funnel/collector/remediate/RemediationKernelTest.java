@@ -264,6 +264,34 @@ class RemediationKernelTest {
         assertTrue(inside.isAlive(), "frozen, not killed");
     }
 
+    /**
+     * Throttle writes the container cgroup's cpu.max. Where the cpu controller is not enabled on
+     * the cgroup2 tree (this machine's hybrid hierarchy keeps it on v1) there is no cpu.max: the
+     * action is refused and says why, and nothing else is written.
+     */
+    @Test
+    void throttleWritesCpuMaxOrSaysWhyItCannot() throws Exception {
+        Path root = cgroup2();
+        testCgroup = root.resolve("funnel-remediation-throttle-" + ProcessHandle.current().pid());
+        Files.createDirectories(testCgroup);
+        Process inside = start("sh", "-c", "echo $$ > " + testCgroup.resolve("cgroup.procs") + "; exec sleep 300");
+        int pid = (int) inside.pid();
+        KernelTests.await(() -> "sleep".equals(PROC.comm(pid)), 5_000);
+        Action throttle = action(pid, "throttle", "act");
+        throttle.setContainerId("test-container");
+        List<Outcome> out = executor().execute(throttle);
+        if (Files.exists(testCgroup.resolve("cpu.max"))) {
+            assertEquals(List.of("done", "verified"), outcomes(out), out.toString());
+            assertEquals("20000 100000", Files.readString(testCgroup.resolve("cpu.max")).trim(), "0.2 of a CPU");
+        } else {
+            assertEquals(List.of("refused"), outcomes(out), out.toString());
+            assertTrue(out.get(0).detail().contains("cpu controller is not enabled"), out.get(0).detail());
+        }
+        Action outside = action(pid, "throttle", "act"); // no container: its cgroup may be shared
+        assertEquals(List.of("refused"), outcomes(executor().execute(outside)));
+        assertTrue(inside.isAlive());
+    }
+
     @Test
     void aGroupKillStopsARealForkStorm() throws Exception {
         KernelTests.requireCommand("stress-ng");
