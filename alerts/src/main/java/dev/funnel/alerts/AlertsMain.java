@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,13 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "funnel alerts", mixinStandardHelpOptions = true,
         description = "Prints alerts from the alerts topic as they arrive, until Ctrl-C.")
 public final class AlertsMain implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT",
-            description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry", defaultValue = "http://localhost:8085/apis/ccompat/v7", paramLabel = "URL",
-            description = "Confluent-API schema registry. Default: ${DEFAULT-VALUE}.")
-    String schemaRegistry;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--topic", defaultValue = Topics.ALERTS, description = "Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -74,16 +70,16 @@ public final class AlertsMain implements Callable<Integer> {
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return cluster.bootstrapServers;
     }
 
     public String schemaRegistry() {
-        return schemaRegistry;
+        return cluster.schemaRegistry;
     }
 
     @Override
     public Integer call() {
-        TopicReader<Alert> reader = TopicReader.alerts(bootstrapServers, schemaRegistry, topic, group, fromBeginning);
+        TopicReader<Alert> reader = TopicReader.alerts(cluster.bootstrapServers, cluster.schemaRegistry, topic, group, fromBeginning);
         if (!json && !outcomesTopic.isEmpty()) {
             outcomes();
         }
@@ -97,7 +93,7 @@ public final class AlertsMain implements Callable<Integer> {
             }
         }, "funnel-alerts-stop"));
         if (!json) {
-            err.printf("funnel alerts: reading %s on %s%s; Ctrl-C to stop%n", topic, bootstrapServers,
+            err.printf("funnel alerts: reading %s on %s%s; Ctrl-C to stop%n", topic, cluster.bootstrapServers,
                     fromBeginning ? " from the beginning" : "");
         }
         try {
@@ -115,8 +111,8 @@ public final class AlertsMain implements Callable<Integer> {
 
     /** Prints action outcomes as they arrive, on a daemon thread (its own group: group + "-outcomes"). */
     private void outcomes() {
-        TopicReader<ActionOutcome> r = new TopicReader<>(ActionOutcome.class, bootstrapServers, schemaRegistry,
-                outcomesTopic, group.isEmpty() ? "" : group + "-outcomes", fromBeginning);
+        TopicReader<ActionOutcome> r = new TopicReader<>(ActionOutcome.class, cluster.bootstrapServers,
+                cluster.schemaRegistry, outcomesTopic, group.isEmpty() ? "" : group + "-outcomes", fromBeginning);
         Thread t = new Thread(() -> {
             try {
                 r.run(o -> {

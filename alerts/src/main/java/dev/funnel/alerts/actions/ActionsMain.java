@@ -1,5 +1,6 @@
 package dev.funnel.alerts.actions;
 
+import dev.funnel.alerts.ClusterOptions;
 import dev.funnel.schema.Action;
 import dev.funnel.schema.wire.Topics;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,13 +41,8 @@ public final class ActionsMain implements Callable<Integer> {
             description = "approve: the collector must act within this long, or drops it. Default: ${DEFAULT-VALUE}.")
     long ttlSeconds;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT",
-            description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry", defaultValue = "http://localhost:8085/apis/ccompat/v7", paramLabel = "URL",
-            description = "Confluent-API schema registry. Default: ${DEFAULT-VALUE}.")
-    String schemaRegistry;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--topic", defaultValue = Topics.ACTIONS, description = "Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -74,7 +71,7 @@ public final class ActionsMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ActionLog log = new ActionLog(bootstrapServers, schemaRegistry, topic);
+        ActionLog log = new ActionLog(cluster.bootstrapServers, cluster.schemaRegistry, topic);
         Map<String, Action> latest = log.latest();
         long now = System.currentTimeMillis() * 1_000_000L;
         switch (verb) {

@@ -91,6 +91,15 @@ class RemediationKernelTest {
         return p;
     }
 
+    /** `sleep 300` alone in a new cgroup (a container's, as far as the executor knows); @AfterEach removes both. */
+    Process sleeperInTestCgroup(String what) throws Exception {
+        testCgroup = cgroup2().resolve("funnel-remediation-" + what + "-" + ProcessHandle.current().pid());
+        Files.createDirectories(testCgroup);
+        Process inside = start("sh", "-c", "echo $$ > " + testCgroup.resolve("cgroup.procs") + "; exec sleep 300");
+        KernelTests.await(() -> "sleep".equals(PROC.comm((int) inside.pid())), 5_000);
+        return inside;
+    }
+
     /** An action as the job would send it for pid, with the identity /proc gives now. */
     static Action action(int pid, String action, String decision) {
         long now = System.currentTimeMillis() * 1_000_000L;
@@ -250,12 +259,8 @@ class RemediationKernelTest {
 
     @Test
     void freezeLeavesAContainerCgroupFrozenAndCgroupEventsSaysSo() throws Exception {
-        Path root = cgroup2();
-        testCgroup = root.resolve("funnel-remediation-test-" + ProcessHandle.current().pid());
-        Files.createDirectories(testCgroup);
-        Process inside = start("sh", "-c", "echo $$ > " + testCgroup.resolve("cgroup.procs") + "; exec sleep 300");
+        Process inside = sleeperInTestCgroup("freeze");
         int pid = (int) inside.pid();
-        KernelTests.await(() -> "sleep".equals(PROC.comm(pid)), 5_000);
         Action freeze = action(pid, "freeze", "act");
         freeze.setContainerId("test-container");
         List<Outcome> out = executor().execute(freeze);
@@ -271,12 +276,8 @@ class RemediationKernelTest {
      */
     @Test
     void throttleWritesCpuMaxOrSaysWhyItCannot() throws Exception {
-        Path root = cgroup2();
-        testCgroup = root.resolve("funnel-remediation-throttle-" + ProcessHandle.current().pid());
-        Files.createDirectories(testCgroup);
-        Process inside = start("sh", "-c", "echo $$ > " + testCgroup.resolve("cgroup.procs") + "; exec sleep 300");
+        Process inside = sleeperInTestCgroup("throttle");
         int pid = (int) inside.pid();
-        KernelTests.await(() -> "sleep".equals(PROC.comm(pid)), 5_000);
         Action throttle = action(pid, "throttle", "act");
         throttle.setContainerId("test-container");
         List<Outcome> out = executor().execute(throttle);
