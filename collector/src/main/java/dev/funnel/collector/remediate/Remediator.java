@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -95,26 +96,50 @@ public final class Remediator implements AutoCloseable {
             r.handle(r.consumer.poll(Duration.ofMillis(200)).records(settings.actionsTopic()));
         }
         // Fix where a new group starts (the end, now), so an action issued from here on is seen.
-        r.consumer.assignment().forEach(r.consumer::position);
-        r.consumer.commitSync();
+        // With the broker away this waits for nothing: the loop joins once it is back.
+        try {
+            r.consumer.assignment().forEach(tp -> r.consumer.position(tp, Duration.ofSeconds(5)));
+            r.consumer.commitSync(Duration.ofSeconds(5));
+        } catch (KafkaException e) {
+            log.println("funnel collector: remediation starts without its position committed: " + e.getMessage());
+        }
         r.thread.start();
         return r;
     }
 
+    /**
+     * Polls until close(). A Kafka error (the broker away, a rebalance) is counted, said once per
+     * kind, and waited out; handled actions whose commit failed are read again and then found
+     * done (the kill's target gone) or expired, never acted on twice in a way that matters.
+     */
     private void loop() {
-        try {
-            while (running) {
+        Class<?> lastError = null;
+        while (running) {
+            try {
                 var records = consumer.poll(Duration.ofMillis(500));
                 handle(records.records(settings.actionsTopic()));
                 if (!records.isEmpty()) {
-                    consumer.commitSync();
+                    consumer.commitSync(Duration.ofSeconds(10));
                 }
+                lastError = null;
+            } catch (WakeupException e) {
+                return; // close() asked us to stop
+            } catch (KafkaException e) {
+                count("kafka_errors");
+                if (e.getClass() != lastError) {
+                    log.println("funnel collector: remediation waits for Kafka: " + e);
+                    lastError = e.getClass();
+                }
+                sleep(1_000);
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (RuntimeException e) {
-            log.println("funnel collector: remediation stopped on an error: " + e);
-            count("loop_failed");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -136,7 +161,13 @@ public final class Remediator implements AutoCloseable {
             if (!ActionExecutor.handles(a)) {
                 continue;
             }
-            for (Outcome o : executor.execute(a)) {
+            List<Outcome> outcomes;
+            try {
+                outcomes = executor.execute(a);
+            } catch (RuntimeException e) { // a bug must not stop remediation for the next action
+                outcomes = List.of(new Outcome("failed", 0, "the executor failed: " + e, System.currentTimeMillis() * 1_000_000L));
+            }
+            for (Outcome o : outcomes) {
                 count(o.outcome());
                 log.printf("funnel collector: action %s %s pid %d (%s): %s, %s%n", a.getActionId(), a.getAction(),
                         a.getPid(), a.getDecision(), o.outcome(), o.detail());

@@ -18,7 +18,7 @@ class CollectorConfigTest {
     static final Path DOCUMENTED = Path.of("funnel-collector.properties");
 
     @Test
-    void theDocumentedFileListsEveryKeyWithItsDefault() throws Exception {
+    void theDocumentedFileListsEveryKeyWithItsDefault(@TempDir Path dir) throws Exception {
         String doc = Files.readString(DOCUMENTED);
         for (ConfigKey k : CollectorConfig.KEYS) {
             Matcher m = Pattern.compile("(?m)^#" + Pattern.quote(k.name()) + " = (.*)$").matcher(doc);
@@ -26,7 +26,7 @@ class CollectorConfigTest {
             assertEquals(k.defaultValue(), m.group(1).trim(), "documented default of " + k.name());
         }
         // Uncommented, the file is a valid config equal to the defaults.
-        Path all = Files.createTempFile("all", ".properties");
+        Path all = dir.resolve("all.properties");
         Files.writeString(all, doc.replaceAll("(?m)^#([a-z][a-z.]* = )", "$1"));
         assertEquals(CollectorConfig.defaults().asMap(), CollectorConfig.of(all, Map.of()).asMap());
     }
