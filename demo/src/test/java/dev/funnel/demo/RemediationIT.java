@@ -104,6 +104,36 @@ class RemediationIT {
         assertEquals("disarmed", decisions.get(decisions.size() - 1), "the last executable: " + decisions);
     }
 
+    /**
+     * The approval path on the collector's side: a pending kill, answered the way `funnel actions
+     * approve` answers it (a copy with decision approved on funnel.actions), is carried out.
+     */
+    @Test
+    void anApprovedActionIsCarriedOut() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        try {
+            int pid = (int) sleeper.pid();
+            dev.funnel.collector.enrich.ProcFs proc = dev.funnel.collector.enrich.ProcFs.system();
+            long now = System.currentTimeMillis() * 1_000_000L;
+            dev.funnel.schema.Action pending = dev.funnel.schema.Action.newBuilder()
+                    .setActionId("act/approval-test/" + pid).setAlertId("approval-test/" + pid).setDetector("fork_storm")
+                    .setHost(funnel.collector().host().hostName()).setBootId(funnel.collector().host().bootId())
+                    .setPid(pid).setStartBootNs(proc.startTicks(pid) * dev.funnel.collector.enrich.ProcFs.NS_PER_TICK)
+                    .setExe(proc.exe(pid)).setComm("sleep").setUid(0).setCgroupPath(null).setContainerId(null)
+                    .setAction("kill").setDecision("pending_approval").setReason("test").setIssuedNs(now)
+                    .setExpiresNs(now + 600_000_000_000L).setThrottleCpu(0.2).setFirstEventNs(now).build();
+            new dev.funnel.alerts.actions.ActionLog(funnel.bootstrapServers(), funnel.registryUrl(),
+                    dev.funnel.schema.wire.Topics.ACTIONS).answer(pending, true, "test", 30_000);
+            ActionOutcome verified = outcomes.await(o -> o.getActionId().equals(pending.getActionId())
+                    && o.getOutcome().equals("verified"), 20_000)
+                    .orElseThrow(() -> new AssertionError("the approved kill was not carried out; saw " + outcomes.all()));
+            System.out.println(AlertFormat.outcome(verified));
+            assertTrue(sleeper.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "killed");
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
+
     @Test
     void anEnforcedKillStopsAForkStorm() throws Exception {
         long startMs = System.currentTimeMillis();
