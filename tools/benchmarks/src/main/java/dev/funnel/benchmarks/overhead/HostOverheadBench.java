@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Each workload runs alone and with the collector attached, in pairs whose order alternates so
  * drift hits both sides; the figure is the workload's own throughput. The collector is its own
  * JVM with the systemd unit's flags, delivering to a real broker through a real registry,
- * started once per workload and warmed up first ({@value #COLLECTOR_WARMUP_S} s): "alone" is
+ * started once per workload and warmed up first ({@value #COLLECTOR_WARMUP_S} s), then one discarded
+ * run of the workload (its first run can be far off the rest): "alone" is
  * that same collector paused (SIGUSR1: every program detached), "with" is it resumed
  * (SIGUSR2). So both sides have the same warm JVM beside them, and what differs is what the
  * kernel programs and the events they send cost; a collector started per run would instead
@@ -64,6 +65,12 @@ public final class HostOverheadBench {
                 w.setUp(work);
                 collector.start();
                 try {
+                    // One run thrown away first: a workload's first run can be far off the rest
+                    // (stress-ng --open's first ran 6-8x faster than the ones after it, its files
+                    // not yet in the dentry cache's steady state), and it would land on one side.
+                    collector.pause();
+                    System.err.printf("host overhead: %-32s warm-up run (discarded): %.0f %s%n", w.name,
+                            w.run(seconds, work), w.metric);
                     List<Double> ratios = new ArrayList<>();
                     for (int p = 0; p < pairs; p++) {
                         boolean aloneFirst = p % 2 == 0;
