@@ -8,6 +8,7 @@ import java.nio.file.Path;
 /** The effective capability set of this process, from /proc/self/status. */
 public record Capabilities(BigInteger effective) {
     public static final int CAP_DAC_READ_SEARCH = 2;
+    public static final int CAP_KILL = 5;
     public static final int CAP_SYS_PTRACE = 19;
     public static final int CAP_SYS_ADMIN = 21;
     public static final int CAP_SYS_RESOURCE = 24;

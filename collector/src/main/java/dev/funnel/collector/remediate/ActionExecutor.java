@@ -36,8 +36,6 @@ import java.util.function.LongSupplier;
 public final class ActionExecutor {
     static final int SIGKILL = 9;
     static final int SIGSTOP = 19;
-    static final int CAP_KILL = 5;
-    static final int CAP_SYS_PTRACE = 19;
     /** cpu.max period: the kernel's default, 100 ms. */
     static final long CPU_PERIOD_US = 100_000;
     /** How long the effect may take to show before it counts as not verified. */
@@ -150,7 +148,7 @@ public final class ActionExecutor {
         }
         boolean signals = !a.getAction().equals("throttle") && !(a.getAction().equals("freeze") && a.getContainerId() != null);
         boolean othersProcess = uid != host.selfUid();
-        if (signals && othersProcess && !host.caps().has(CAP_KILL)) {
+        if (signals && othersProcess && !host.caps().has(Capabilities.CAP_KILL)) {
             return outcome("refused", Errno.EPERM, "missing CAP_KILL: pid " + pid + " runs as uid " + uid
                     + ", the collector as uid " + host.selfUid() + " (AmbientCapabilities=CAP_KILL in the unit)");
         }
@@ -160,7 +158,7 @@ public final class ActionExecutor {
                     + stat.startTicks() + ", the alert's at tick " + expectedTicks + " (the PID was reused)");
         }
         if (a.getExe() != null && exe == null) {
-            if (othersProcess && !host.caps().has(CAP_SYS_PTRACE)) {
+            if (othersProcess && !host.caps().has(Capabilities.CAP_SYS_PTRACE)) {
                 return outcome("refused", Errno.EACCES, "missing CAP_SYS_PTRACE: /proc/" + pid
                         + "/exe of another user's process is unreadable, so its identity cannot be checked");
             }

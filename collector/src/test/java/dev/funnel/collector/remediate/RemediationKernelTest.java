@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.collector.bpf.Capabilities;
+import dev.funnel.collector.enrich.CgroupResolver;
+import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.collector.enrich.ProcFs;
 import dev.funnel.collector.kernel.KernelTests;
 import dev.funnel.schema.Action;
@@ -64,25 +66,11 @@ class RemediationKernelTest {
     }
 
     static String bootId() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return HostInfo.current().bootId();
     }
 
     static Path cgroup2() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-                String[] f = line.split(" ");
-                if (f[2].equals("cgroup2")) {
-                    return Path.of(f[1]);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return null;
+        return CgroupResolver.cgroup2Mount();
     }
 
     Process start(String... command) throws IOException {

@@ -1,5 +1,6 @@
 package dev.funnel.job.remediate;
 
+import dev.funnel.job.rules.RuleKey;
 import dev.funnel.job.rules.RulesException;
 import dev.funnel.job.rules.RulesParser;
 import java.util.ArrayList;
@@ -157,25 +158,15 @@ public final class RemediationParser {
     }
 
     private static long positive(Object v, String where) {
-        long ms = RulesParser.durationMs(String.valueOf(v), where);
-        if (ms <= 0) {
-            throw new RulesException(where + ": must be greater than 0");
-        }
-        return ms;
+        return (Long) RulesParser.value(RuleKey.window(where), v, where);
     }
 
     private static boolean bool(Object v, String where) {
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        throw new RulesException(where + ": '" + v + "' is not true or false");
+        return (Boolean) RulesParser.value(RuleKey.bool(where), v, where);
     }
 
     private static int count(Object v, String where) {
-        if (v instanceof Integer n && n > 0) {
-            return n;
-        }
-        throw new RulesException(where + ": '" + v + "' is not a whole number > 0");
+        return (Integer) RulesParser.value(RuleKey.count(where), v, where);
     }
 
     private static double number(Object v, String where) {

@@ -127,6 +127,11 @@ public final class RulesParser {
         return base.get(section).values();
     }
 
+    /** A YAML value checked against k's kind and converted (durations to ms), or an error naming where. */
+    public static Object value(RuleKey k, Object v, String where) {
+        return convert(k, v, where);
+    }
+
     private static Object convert(RuleKey k, Object v, String where) {
         switch (k.kind()) {
             case BOOLEAN -> {
