@@ -21,6 +21,13 @@ import java.util.regex.Pattern;
  * A standalone Flink session cluster, the way bin/start-cluster.sh starts one, from the jars in
  * flink-dist/target/flink/lib: one JobManager and one TaskManager process, a conf/config.yaml,
  * memory flags computed by Flink's own BashJavaUtils. submit() is {@code flink run -d}.
+ *
+ * <p>With high availability, as a standalone cluster needs it to survive its JobManager: a
+ * ZooKeeper (its own process) elects the leader and keeps where each job's graph and latest
+ * completed checkpoint are; the graphs and checkpoint metadata themselves are files under
+ * work/ha and work/checkpoints. A JobManager killed with -9 and started again (a supervisor's
+ * job) takes the leadership back once the dead one's ZooKeeper session lapses and restores every
+ * job from its latest checkpoint. Without HA, the same kill loses every running job.
  */
 final class FlinkCluster implements AutoCloseable {
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
@@ -30,7 +37,9 @@ final class FlinkCluster implements AutoCloseable {
     private final Path work;
     private final int restPort;
     private final int rpcPort = Ports.free();
-    private final List<ChildProcess> processes = new ArrayList<>();
+    private ZooKeeperServer zookeeper;
+    private ChildProcess jobManager;
+    private ChildProcess taskManager;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private FlinkCluster(Path lib, Path work, int restPort) {
@@ -46,11 +55,11 @@ final class FlinkCluster implements AutoCloseable {
         }
         FlinkCluster c = new FlinkCluster(lib, work, restPort == 0 ? Ports.free() : restPort);
         try {
+            c.zookeeper = ZooKeeperServer.start(lib, work);
             c.writeConf();
-            c.processes.add(c.launch("jobmanager", "GET_JM_RESOURCE_PARAMS",
-                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint"));
-            c.processes.add(c.launchTaskManager());
-            c.processes.get(1).awaitReady(() -> c.rest("/overview").contains("\"taskmanagers\":1"), 120_000);
+            c.jobManager = c.launchJobManager();
+            c.taskManager = c.launchTaskManager();
+            c.taskManager.awaitReady(() -> c.rest("/overview").contains("\"taskmanagers\":1"), 120_000);
             return c;
         } catch (IOException | RuntimeException e) {
             c.close();
@@ -71,6 +80,16 @@ final class FlinkCluster implements AutoCloseable {
                 // A TaskManager killed with -9 is declared lost after the heartbeat timeout (default
                 // 50 s); 2 s heartbeats and a 10 s timeout restart the job on a new one sooner.
                 "heartbeat: {interval: 2000, timeout: 10000}",
+                // What a standalone cluster needs to outlive its JobManager (see the class comment):
+                // a leader election and job store (ZooKeeper), durable storage for job graphs and
+                // checkpoint metadata, and the RPC port fixed (HA mode otherwise picks a random one).
+                "high-availability: {type: zookeeper, storageDir: \"" + work.resolve("ha").toUri() + "\","
+                        + " cluster-id: /funnel-fleet, jobmanager: {port: " + rpcPort + "},"
+                        + " zookeeper: {quorum: \"" + zookeeper.quorum() + "\", path: {root: /flink},"
+                        + " client: {session-timeout: " + ZooKeeperServer.SESSION_TIMEOUT_MS + "}}}",
+                // No Kerberos here: without this the ZooKeeper client tries SASL first and logs a failure.
+                "zookeeper: {sasl: {disable: true}}",
+                "execution: {checkpointing: {dir: \"" + work.resolve("checkpoints").toUri() + "\"}}",
                 "rest: {address: localhost, bind-address: localhost, port: " + restPort + "}",
                 "io: {tmp: {dirs: " + work.resolve("tmp") + "}}", ""));
         String log4j = String.join("\n", "rootLogger.level = INFO", "rootLogger.appenderRef.file.ref = file",
@@ -82,13 +101,17 @@ final class FlinkCluster implements AutoCloseable {
         Files.createDirectories(work.resolve("tmp"));
     }
 
+    private ChildProcess launchJobManager() throws IOException {
+        return launch("jobmanager", "GET_JM_RESOURCE_PARAMS", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+    }
+
     private ChildProcess launchTaskManager() throws IOException {
         return launch("taskmanager", "GET_TM_RESOURCE_PARAMS", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
     }
 
     /** kill -9 of the TaskManager, as a crash or the OOM killer would end it. */
     void killTaskManager() {
-        processes.get(1).kill();
+        taskManager.kill();
     }
 
     /**
@@ -96,8 +119,22 @@ final class FlinkCluster implements AutoCloseable {
      * the JobManager restarts the job on it from its last checkpoint.
      */
     void replaceTaskManager() throws IOException {
-        processes.get(1).close();
-        processes.set(1, launchTaskManager());
+        taskManager.close();
+        taskManager = launchTaskManager();
+    }
+
+    /** kill -9 of the JobManager: its jobs live on only through high availability. */
+    void killJobManager() {
+        jobManager.kill();
+    }
+
+    /**
+     * A new JobManager in the dead one's place, at the same ports: it becomes leader when the dead
+     * one's ZooKeeper session lapses, recovers the job graphs, and the TaskManager registers with it.
+     */
+    void replaceJobManager() throws IOException {
+        jobManager.close();
+        jobManager = launchJobManager();
     }
 
     /** Starts one Flink process with the memory flags BashJavaUtils computes from config.yaml. */
@@ -192,9 +229,14 @@ final class FlinkCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
+        for (AutoCloseable part : new AutoCloseable[] {taskManager, jobManager, zookeeper}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    System.err.println("funnel fleet: while stopping Flink: " + e);
+                }
+            }
         }
-        processes.clear();
     }
 }
