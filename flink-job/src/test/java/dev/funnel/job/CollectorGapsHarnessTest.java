@@ -37,8 +37,10 @@ class CollectorGapsHarnessTest {
         return new StreamRecord<>(b, createdMs);
     }
 
+    /** The causes of the lost_visibility alerts (not their visibility_restored ends). */
     static List<String> causes(KeyedOneInputStreamOperatorTestHarness<String, BatchInfo, AlertRecord> h) {
-        return h.extractOutputValues().stream().map(a -> a.attributes.get("cause")).toList();
+        return h.extractOutputValues().stream().filter(a -> !a.detector.equals(CollectorGaps.RESTORED))
+                .map(a -> a.attributes.get("cause")).toList();
     }
 
     @Test
@@ -81,6 +83,28 @@ class CollectorGapsHarnessTest {
         assertEquals(List.of("silence"), causes(h), "one alert per gap");
         h.setProcessingTime(60_000 + SILENCE_MS);
         assertEquals(List.of("silence", "silence"), causes(h), "a new silence is a new gap");
+        h.close();
+    }
+
+    @Test
+    void theEndOfASilenceGivesTheWholeSpanOnce() throws Exception {
+        var h = harness();
+        h.open();
+        h.setProcessingTime(0);
+        h.processElement(batch(1, 0, 1_000));
+        h.setProcessingTime(SILENCE_MS);
+        AlertRecord silence = h.extractOutputValues().get(0);
+        assertEquals(4.0, silence.observed, 1e-9, "the silence alert knows only the span so far");
+        h.setProcessingTime(41_000);
+        h.processElement(batch(1, 1, 41_000)); // the same run resumes (a broker was away)
+        h.processElement(batch(1, 2, 41_500));
+        List<AlertRecord> restored = h.extractOutputValues().stream()
+                .filter(a -> a.detector.equals(CollectorGaps.RESTORED)).toList();
+        assertEquals(1, restored.size(), "one per silence");
+        assertEquals(1_000_000_000L, restored.get(0).windowStartNs);
+        assertEquals(41_000_000_000L, restored.get(0).windowEndNs);
+        assertEquals(40.0, restored.get(0).observed, 1e-9, "the whole gap");
+        assertEquals(List.of("silence"), causes(h), "still one lost_visibility for the gap");
         h.close();
     }
 

@@ -27,7 +27,8 @@ import org.apache.flink.util.Collector;
  *       because a silent host also stops moving event time.
  * </ul>
  * Keyed by host. State: the host's last run, seq and batch time, and whether a silence was
- * already reported (the restart or resumption that ends it is then the same gap).
+ * already reported (the restart or resumption that ends it is then the same gap, and raises
+ * {@value #RESTORED} with the gap's whole span instead of a second lost_visibility).
  *
  * <p>Silence is the host's, never the job's own. A job restored from a checkpoint (a lost
  * TaskManager, a JobManager failover) finds its silence timers overdue by however long it was
@@ -41,6 +42,8 @@ import org.apache.flink.util.Collector;
  */
 public final class CollectorGaps implements Detector {
     public static final String NAME = "collector_gaps";
+    /** The alert that ends a reported silence, with the whole span. */
+    public static final String RESTORED = "visibility_restored";
     /**
      * A restored job whose source has read nothing at all yet waits this long (ms) before it
      * judges any host silent: a Kafka source that rejoins reads within seconds; a longer wait is
@@ -116,6 +119,13 @@ public final class CollectorGaps implements Detector {
             }
             BatchInfo prev = last.value();
             boolean reported = Boolean.TRUE.equals(silenceReported.value());
+            if (reported && prev != null && (b.run > prev.run || (b.run == prev.run && b.seq > prev.seq))) {
+                boolean restarted = b.run != prev.run;
+                long backNs = restarted && b.run > prev.createdNs ? b.run : b.createdNs;
+                out.collect(restored(b.host, b.bootId, prev.createdNs, backNs, cooldownMs, restarted
+                        ? "the collector came back as a new run (" + prev.run + " -> " + b.run + "); what the old run still held was lost"
+                        : "the collector's batches resumed (run " + b.run + ", batch " + b.seq + ")"));
+            }
             if (prev != null && b.run != prev.run && b.run > prev.run) {
                 if (!reported) {
                     out.collect(gap(b.host, b.bootId, "restart", prev.createdNs, b.run, cooldownMs,
@@ -170,8 +180,24 @@ public final class CollectorGaps implements Detector {
             long nowNs = timestamp * 1_000_000L;
             out.collect(gap(prev.host, prev.bootId, "silence", prev.createdNs, nowNs, cooldownMs,
                     "no batch, not even a heartbeat, for " + Alerts.seconds(silenceMs)
-                            + ": the collector is down or cut off, and this host is unwatched until it is back"));
+                            + " so far: the collector is down or cut off, and this host is unwatched until it is back"
+                            + " (" + RESTORED + " then gives the whole span)"));
         }
+    }
+
+    /**
+     * The end of a reported silence: the host is seen again, and this alert carries the gap's
+     * whole span (the silence alert could only give the span so far). One per silence, like a
+     * resolved notification; its own detector name, so that "lost_visibility" stays once per gap.
+     */
+    static AlertRecord restored(String host, String bootId, long fromNs, long toNs, long cooldownMs, String what) {
+        AlertRecord a = gap(host, bootId, "silence", fromNs, toNs, cooldownMs, what);
+        a.detector = RESTORED;
+        a.alertId = RESTORED + "/" + host + "/" + fromNs;
+        a.subjectKey = host + "/restored/" + fromNs;
+        a.summary = "host " + host + " seen again after " + Alerts.num(a.observed) + " s unseen: " + what;
+        a.why = "nothing this host did in that span reached the job: check what ran on it then by other means";
+        return a;
     }
 
     /** A lost_visibility alert for one gap of one host, [fromNs, toNs] (wall-clock ns). */

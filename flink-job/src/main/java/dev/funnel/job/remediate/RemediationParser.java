@@ -24,7 +24,7 @@ public final class RemediationParser {
             "disarm_after", "disarm_window", "disarm_for", "throttle_cpu", "actions", "protect");
     static final List<String> PROTECT_KEYS = List.of("exe", "cgroup", "uid", "cmdline");
     /** Detectors about a whole host (no process to act on): notify at most. */
-    static final Set<String> HOST_WIDE = Set.of("lost_visibility", "collector_gaps");
+    static final Set<String> HOST_WIDE = Set.of("lost_visibility", "collector_gaps", "visibility_restored");
 
     private RemediationParser() {}
 

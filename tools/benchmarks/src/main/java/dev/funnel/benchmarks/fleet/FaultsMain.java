@@ -48,7 +48,7 @@ public final class FaultsMain implements Callable<Integer> {
     static final long DUPLICATE_WATCH_MS = 10_000;
 
     @Option(names = "--faults", split = ",",
-            defaultValue = "none,collector-kill,taskmanager-kill,broker-stop,registry-stop,alert-consumer-kill",
+            defaultValue = "none,collector-kill,taskmanager-kill,jobmanager-kill,broker-stop,registry-stop,alert-consumer-kill",
             description = "Which, in order: ${DEFAULT-VALUE}.")
     List<String> faults;
 
@@ -183,6 +183,13 @@ public final class FaultsMain implements Callable<Integer> {
                 // The JobManager notices the loss at its heartbeat timeout (10 s here), then restores the job.
                 fleet.awaitRestore(faultAt, 120_000);
             }
+            case "jobmanager-kill" -> {
+                // A supervisor starts a new one at once; the job comes back only through high
+                // availability (ZooKeeper + checkpoint storage, see FlinkCluster).
+                fleet.flink().killJobManager();
+                fleet.flink().replaceJobManager();
+                fleet.awaitRestore(faultAt, 180_000);
+            }
             case "alert-consumer-kill" -> {
                 // Killed right after it printed the storm's alert, before any periodic commit could run.
                 long end = System.currentTimeMillis() + ALERT_WAIT_MS;
@@ -218,7 +225,7 @@ public final class FaultsMain implements Callable<Integer> {
                 fleet.startBroker();
             }
             default -> throw new IllegalArgumentException("unknown fault '" + fault
-                    + "' (none, collector-kill, taskmanager-kill, broker-stop, registry-stop, alert-consumer-kill)");
+                    + "' (none, collector-kill, taskmanager-kill, jobmanager-kill, broker-stop, registry-stop, alert-consumer-kill)");
         }
         long recoveredAt = System.currentTimeMillis();
         long stormPid = storm.get().pid();
@@ -238,7 +245,10 @@ public final class FaultsMain implements Callable<Integer> {
         Received s = stormAlert(seen, stormPid);
         Received v = visibilityAlert(seen, faultAt);
         long first = Math.min(s == null ? Long.MAX_VALUE : s.atMs(), v == null ? Long.MAX_VALUE : v.atMs());
-        double unseen = v == null || !v.alert().getUnit().equals("s unseen") ? 0 : v.alert().getObserved();
+        // The gap's whole span: from its visibility_restored end when the host was seen again, else what is known.
+        Received end = coveringAlert(seen, faultAt, "visibility_restored");
+        Received span = end != null ? end : v;
+        double unseen = span == null || !span.alert().getUnit().equals("s unseen") ? 0 : span.alert().getObserved();
         return new Outcome(fault, s == null ? "none" : s.alert().getDetector(), s == null ? -1 : s.atMs() - faultAt,
                 v == null ? "none" : v.alert().getAttributes().getOrDefault("cause", "loss"),
                 v == null ? -1 : v.atMs() - faultAt, unseen, duplicates(seen, stormPid),
@@ -290,9 +300,14 @@ public final class FaultsMain implements Callable<Integer> {
 
     /** The first lost_visibility alert since `from` whose unseen span holds the fault's instant. */
     private Received visibilityAlert(int from, long faultAtMs) {
+        return coveringAlert(from, faultAtMs, "lost_visibility");
+    }
+
+    /** The first alert of this detector since `from` whose window holds the fault's instant (±1 s). */
+    private Received coveringAlert(int from, long faultAtMs, String detector) {
         long at = faultAtMs * 1_000_000L;
         return alerts.subList(from, alerts.size()).stream()
-                .filter(r -> r.alert().getDetector().equals("lost_visibility"))
+                .filter(r -> r.alert().getDetector().equals(detector))
                 .filter(r -> r.alert().getWindowStartNs() <= at + 1_000_000_000L && r.alert().getWindowEndNs() >= at - 1_000_000_000L)
                 .findFirst().orElse(null);
     }
