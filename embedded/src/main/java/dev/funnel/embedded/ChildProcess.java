@@ -52,6 +52,11 @@ public final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit status once it has exited (the watchdog passes the server's on), else -1. */
+    public int exitStatus() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     public Path log() {
         return log;
     }

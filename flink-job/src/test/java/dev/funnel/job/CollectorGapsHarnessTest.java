@@ -104,6 +104,7 @@ class CollectorGapsHarnessTest {
         assertEquals(1_000_000_000L, restored.get(0).windowStartNs);
         assertEquals(41_000_000_000L, restored.get(0).windowEndNs);
         assertEquals(40.0, restored.get(0).observed, 1e-9, "the whole gap");
+        assertEquals("41000", restored.get(0).attributes.get("waited_ms"), "the job waited from its arrival at 0");
         assertEquals(List.of("silence"), causes(h), "still one lost_visibility for the gap");
         h.close();
     }

@@ -94,6 +94,8 @@ public final class CollectorGaps implements Detector {
         private transient ValueState<BatchInfo> last;
         private transient ValueState<Long> silenceTimer;
         private transient ValueState<Boolean> silenceReported;
+        /** Processing time (ms) the host's last batch reached this operator. */
+        private transient ValueState<Long> lastArrivalMs;
         /** Processing time (ms) of this instance's first callback; -1 before it. Not state: a restore starts it anew. */
         private transient long upSinceMs = -1;
         /** Processing time (ms) of the first batch this instance read, any host's; -1 before it. */
@@ -109,6 +111,7 @@ public final class CollectorGaps implements Detector {
             last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-batch", Types.POJO(BatchInfo.class)));
             silenceTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("silence-timer", Types.LONG));
             silenceReported = getRuntimeContext().getState(new ValueStateDescriptor<>("silence-reported", Types.BOOLEAN));
+            lastArrivalMs = getRuntimeContext().getState(new ValueStateDescriptor<>("last-arrival-ms", Types.LONG));
         }
 
         @Override
@@ -119,13 +122,17 @@ public final class CollectorGaps implements Detector {
             }
             BatchInfo prev = last.value();
             boolean reported = Boolean.TRUE.equals(silenceReported.value());
+            long now = ctx.timerService().currentProcessingTime();
+            Long arrivedMs = lastArrivalMs.value();
             if (reported && prev != null && (b.run > prev.run || (b.run == prev.run && b.seq > prev.seq))) {
                 boolean restarted = b.run != prev.run;
                 long backNs = restarted && b.run > prev.createdNs ? b.run : b.createdNs;
-                out.collect(restored(b.host, b.bootId, prev.createdNs, backNs, cooldownMs, restarted
+                long waitedMs = arrivedMs == null ? 0 : now - arrivedMs;
+                out.collect(restored(b.host, b.bootId, prev.createdNs, backNs, waitedMs, cooldownMs, restarted
                         ? "the collector came back as a new run (" + prev.run + " -> " + b.run + "); what the old run still held was lost"
                         : "the collector's batches resumed (run " + b.run + ", batch " + b.seq + ")"));
             }
+            lastArrivalMs.update(now);
             if (prev != null && b.run != prev.run && b.run > prev.run) {
                 if (!reported) {
                     out.collect(gap(b.host, b.bootId, "restart", prev.createdNs, b.run, cooldownMs,
@@ -145,7 +152,7 @@ public final class CollectorGaps implements Detector {
             if (timer != null) {
                 ctx.timerService().deleteProcessingTimeTimer(timer);
             }
-            long next = ctx.timerService().currentProcessingTime() + silenceMs;
+            long next = now + silenceMs;
             ctx.timerService().registerProcessingTimeTimer(next);
             silenceTimer.update(next);
         }
@@ -190,13 +197,20 @@ public final class CollectorGaps implements Detector {
      * whole span (the silence alert could only give the span so far). One per silence, like a
      * resolved notification; its own detector name, so that "lost_visibility" stays once per gap.
      */
-    static AlertRecord restored(String host, String bootId, long fromNs, long toNs, long cooldownMs, String what) {
+    static AlertRecord restored(String host, String bootId, long fromNs, long toNs, long waitedMs, long cooldownMs,
+            String what) {
         AlertRecord a = gap(host, bootId, "silence", fromNs, toNs, cooldownMs, what);
         a.detector = RESTORED;
         a.alertId = RESTORED + "/" + host + "/" + fromNs;
         a.subjectKey = host + "/restored/" + fromNs;
-        a.summary = "host " + host + " seen again after " + Alerts.num(a.observed) + " s unseen: " + what;
-        a.why = "nothing this host did in that span reached the job: check what ran on it then by other means";
+        a.attributes.put("waited_ms", Long.toString(waitedMs));
+        // Two spans: how long the job waited for the host (its batches, or the broker, were away),
+        // and how much of the host's own time its batches do not cover. A collector that held its
+        // batches through a broker outage leaves the second near zero: nothing of the host is lost.
+        a.summary = "host " + host + " seen again: no batch reached the job for " + Alerts.num(waitedMs / 1e3)
+                + " s, and its batches leave " + Alerts.num(a.observed) + " s of the host's time unseen: " + what;
+        a.why = a.observed < 1 ? "the host's batches were held, not lost: its alerts of that time were raised late, not missed"
+                : "nothing this host did in that span reached the job: check what ran on it then by other means";
         return a;
     }
 

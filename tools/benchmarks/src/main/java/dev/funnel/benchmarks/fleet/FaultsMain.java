@@ -46,9 +46,11 @@ public final class FaultsMain implements Callable<Integer> {
     /** How long after recovery an alert may take to arrive; then how long to watch for a duplicate. */
     static final long ALERT_WAIT_MS = 90_000;
     static final long DUPLICATE_WATCH_MS = 10_000;
+    /** The size of the broker's own disk (a tmpfs) when disk-full runs: a run writes about 2 MiB. */
+    static final int BROKER_DISK_MB = 64;
 
     @Option(names = "--faults", split = ",",
-            defaultValue = "none,collector-kill,taskmanager-kill,jobmanager-kill,broker-stop,registry-stop,alert-consumer-kill",
+            defaultValue = "none,collector-kill,taskmanager-kill,jobmanager-kill,broker-stop,disk-full,registry-stop,alert-consumer-kill",
             description = "Which, in order: ${DEFAULT-VALUE}.")
     List<String> faults;
 
@@ -121,6 +123,12 @@ public final class FaultsMain implements Callable<Integer> {
         Path work = Files.createTempDirectory("funnel-faults-");
         progress.say("logs in %s", work);
         List<Outcome> outcomes = new ArrayList<>();
+        Path brokerData = work.resolve("kafka-data");
+        if (faults.contains("disk-full")) {
+            // The broker's data on a filesystem of its own, so that filling it fills nothing else.
+            Files.createDirectories(brokerData);
+            sh("mount", "-t", "tmpfs", "-o", "size=" + BROKER_DISK_MB + "m", "funnel-faults-kafka", brokerData.toString());
+        }
         try (Fleet fleet = Fleet.start(home, work, progress, 0,
                 List.of("--checkpoint-interval", "1s", "--starting-offsets", "earliest"))) {
             TopicReader<Alert> reader = TopicReader.alerts(fleet.bootstrap(), fleet.registryUrl(), Topics.ALERTS,
@@ -143,6 +151,10 @@ public final class FaultsMain implements Callable<Integer> {
                 reader.stop();
                 t.join(5000);
                 reader.close();
+            }
+        } finally {
+            if (faults.contains("disk-full")) {
+                sh("umount", "-l", brokerData.toString());
             }
         }
         err.println();
@@ -219,13 +231,31 @@ public final class FaultsMain implements Callable<Integer> {
                 int failed = fleet.superviseCollector(120_000);
                 progress.say("%s: registry back; the collector attached after %d more failed start(s)", fault, failed);
             }
+            case "disk-full" -> {
+                // Every byte of the broker's disk taken (another tenant, a runaway log): its next
+                // write fails. Then, as an operator would, space is freed and the broker started again.
+                Path filler = fleet.work.resolve("kafka-data/filler");
+                long filled = fill(filler);
+                long until = System.currentTimeMillis() + brokerDownSeconds * 1000L;
+                while (fleet.brokerAlive() && System.currentTimeMillis() < until) {
+                    Thread.sleep(200);
+                }
+                progress.say("%s: %d MiB written to fill the disk; the broker %s", fault, filled >> 20,
+                        fleet.brokerAlive() ? "still runs after " + brokerDownSeconds + " s"
+                                : "stopped itself after " + String.format("%.1f s", (System.currentTimeMillis() - faultAt) / 1e3)
+                                        + ": " + fleet.brokerLastWords());
+                Thread.sleep(Math.max(0, until - System.currentTimeMillis()));
+                Files.delete(filler);
+                fleet.stopBroker();
+                fleet.startBroker();
+            }
             case "broker-stop" -> {
                 fleet.stopBroker();
                 Thread.sleep(brokerDownSeconds * 1000L);
                 fleet.startBroker();
             }
             default -> throw new IllegalArgumentException("unknown fault '" + fault
-                    + "' (none, collector-kill, taskmanager-kill, jobmanager-kill, broker-stop, registry-stop, alert-consumer-kill)");
+                    + "' (none, collector-kill, taskmanager-kill, jobmanager-kill, broker-stop, disk-full, registry-stop, alert-consumer-kill)");
         }
         long recoveredAt = System.currentTimeMillis();
         long stormPid = storm.get().pid();
@@ -282,6 +312,32 @@ public final class FaultsMain implements Callable<Integer> {
             }
         }
         return ids;
+    }
+
+    /** Writes zeros to `file` until its filesystem is full; returns the bytes written. */
+    static long fill(Path file) throws java.io.IOException {
+        long written = 0;
+        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(1 << 20);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            while (true) {
+                zeros.clear();
+                written += ch.write(zeros);
+            }
+        } catch (java.io.IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("No space left")) {
+                throw e;
+            }
+        }
+        return written;
+    }
+
+    private static void sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + out.trim());
+        }
     }
 
     private static String lastLine(Path log) {

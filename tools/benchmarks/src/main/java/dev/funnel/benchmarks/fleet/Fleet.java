@@ -136,6 +136,16 @@ final class Fleet implements AutoCloseable {
         kafka = KafkaServerMain.launch(work, kafkaPort, controllerPort, work.resolve("kafka-data"));
     }
 
+    boolean brokerAlive() {
+        return kafka.process().alive();
+    }
+
+    /** How the broker ended: its exit status, and its log's last ERROR or FATAL line if it wrote one. */
+    String brokerLastWords() {
+        List<String> lines = kafka.process().logTail(400).lines().filter(l -> l.contains("ERROR") || l.contains("FATAL")).toList();
+        return "exit status " + kafka.process().exitStatus() + (lines.isEmpty() ? "" : ", " + lines.get(lines.size() - 1));
+    }
+
     /** Stops the broker cleanly (SIGTERM); its data stays for startBroker(). */
     void stopBroker() {
         kafka.process().close();
