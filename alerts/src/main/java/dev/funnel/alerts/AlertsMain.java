@@ -102,7 +102,8 @@ public final class AlertsMain implements Callable<Integer> {
                     out.println(json ? AlertFormat.json(a) : AlertFormat.human(a));
                     out.flush();
                 }
-            }, bad -> err.println("funnel alerts: skipped a record that is not an alert: " + bad));
+            }, bad -> err.println("funnel alerts: skipped a record that is not an alert: " + bad),
+                    note -> err.println("funnel alerts: " + note));
         } finally {
             reader.close();
         }

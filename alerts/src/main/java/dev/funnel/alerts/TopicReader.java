@@ -2,6 +2,7 @@ package dev.funnel.alerts;
 
 import dev.funnel.schema.Alert;
 import dev.funnel.schema.wire.MalformedRecordException;
+import dev.funnel.schema.wire.RegistryUnavailableException;
 import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.WireDecoder;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -22,7 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads Avro records (alerts, actions, action outcomes) from a topic through the registry. Only committed records are read: the
  * job writes alerts in Kafka transactions, one per checkpoint, so an aborted attempt's alerts
- * never show. A record that does not decode is reported and skipped, never fatal.
+ * never show. A record that does not decode is reported and skipped, never fatal; one whose
+ * schema the registry cannot give now (it is away) is read again until it can, never skipped.
  *
  * <p>With a consumer group, the position is committed as soon as a poll's alerts have been
  * handed on (not every 5 s, as auto-commit would: a reader killed with -9 then prints up to 5 s
@@ -41,6 +44,8 @@ public class TopicReader<T extends SpecificRecord> implements AutoCloseable {
     /** A group reader commits its position; a throwaway one (no group) never does. */
     private final boolean commits;
     private boolean uncommitted;
+    /** The registry did not answer for a record last poll: said once, until it answers again. */
+    private boolean registryAway;
 
     /** Alerts. group empty: a throwaway group that starts at the end (or the beginning, fromBeginning). */
     public static TopicReader<Alert> alerts(String bootstrap, String registryUrl, String topic, String group,
@@ -66,18 +71,43 @@ public class TopicReader<T extends SpecificRecord> implements AutoCloseable {
 
     /** Polls until stop(), handing each record to onAlert and each bad record to onMalformed. */
     public void run(Consumer<T> onAlert, Consumer<String> onMalformed) {
+        run(onAlert, onMalformed, note -> System.err.println("funnel: " + note));
+    }
+
+    /** As run(onAlert, onMalformed), and onWaiting hears (once per outage) that the registry is away. */
+    public void run(Consumer<T> onAlert, Consumer<String> onMalformed, Consumer<String> onWaiting) {
         try {
             while (!stopped) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    uncommitted = commits;
-                    try {
-                        onAlert.accept(decoder.decode(r.value()));
-                    } catch (MalformedRecordException e) {
-                        malformed++;
-                        onMalformed.accept("offset " + r.partition() + "/" + r.offset() + ": " + e.getMessage());
+                ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
+                boolean waiting = false;
+                for (TopicPartition tp : polled.partitions()) {
+                    for (ConsumerRecord<byte[], byte[]> r : polled.records(tp)) {
+                        try {
+                            T record = decoder.decode(r.value());
+                            uncommitted = commits;
+                            onAlert.accept(record);
+                        } catch (MalformedRecordException e) {
+                            uncommitted = commits;
+                            malformed++;
+                            onMalformed.accept("offset " + r.partition() + "/" + r.offset() + ": " + e.getMessage());
+                        } catch (RegistryUnavailableException e) {
+                            // Nothing wrong with the record: read it again (and what follows it) later,
+                            // and commit only what was handed on before it.
+                            consumer.seek(tp, r.offset());
+                            waiting = true;
+                            if (!registryAway) {
+                                onWaiting.accept("offset " + r.partition() + "/" + r.offset()
+                                        + ": waiting for the schema registry to read it (" + e.getMessage() + ")");
+                            }
+                            break;
+                        }
                     }
                 }
+                registryAway = waiting;
                 commit();
+                if (waiting) {
+                    sleepUnlessStopped(1_000);
+                }
                 for (TopicPartition tp : consumer.assignment()) {
                     try {
                         positions.put(tp.partition(), consumer.position(tp, Duration.ofMillis(100)));
@@ -89,6 +119,18 @@ public class TopicReader<T extends SpecificRecord> implements AutoCloseable {
         } catch (WakeupException e) {
             if (!stopped) {
                 throw e;
+            }
+        }
+    }
+
+    private void sleepUnlessStopped(long ms) {
+        long end = System.currentTimeMillis() + ms;
+        while (!stopped && System.currentTimeMillis() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

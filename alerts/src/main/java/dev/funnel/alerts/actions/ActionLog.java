@@ -2,6 +2,7 @@ package dev.funnel.alerts.actions;
 
 import dev.funnel.schema.Action;
 import dev.funnel.schema.wire.MalformedRecordException;
+import dev.funnel.schema.wire.RegistryUnavailableException;
 import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.Topics;
 import dev.funnel.schema.wire.WireDecoder;
@@ -72,6 +73,10 @@ public final class ActionLog {
                     } catch (MalformedRecordException e) {
                         System.err.println("funnel actions: skipped an undecodable record at " + r.partition() + "/"
                                 + r.offset() + ": " + e.getMessage());
+                    } catch (RegistryUnavailableException e) {
+                        // A listing without some actions would be wrong (an approval looks missing): refuse it.
+                        throw new IllegalStateException("cannot read " + topic + " at " + r.partition() + "/" + r.offset()
+                                + ": the schema registry does not answer (" + e.getMessage() + "); try again when it is back", e);
                     }
                 }
             }

@@ -6,6 +6,7 @@ import dev.funnel.schema.ActionOutcome;
 import dev.funnel.schema.wire.MalformedRecordException;
 import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.Topics;
+import dev.funnel.schema.wire.RegistryUnavailableException;
 import dev.funnel.schema.wire.WireDecoder;
 import dev.funnel.schema.wire.WireEncoder;
 import java.io.PrintStream;
@@ -52,6 +53,8 @@ public final class Remediator implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final SchemaRegistry registry;
     private final WireDecoder<Action> decoder;
+    /** The last poll stopped at an action the registry could not give: said once until it can. Loop thread only. */
+    private boolean registryAway;
     private final PrintStream log;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -117,11 +120,14 @@ public final class Remediator implements AutoCloseable {
         while (running) {
             try {
                 var records = consumer.poll(Duration.ofMillis(500));
-                handle(records.records(settings.actionsTopic()));
+                boolean waiting = handle(records.records(settings.actionsTopic()));
                 if (!records.isEmpty()) {
                     consumer.commitSync(Duration.ofSeconds(10));
                 }
                 lastError = null;
+                if (waiting) {
+                    sleep(1_000); // the registry is away: the action is read again then
+                }
             } catch (WakeupException e) {
                 return; // close() asked us to stop
             } catch (KafkaException e) {
@@ -143,10 +149,15 @@ public final class Remediator implements AutoCloseable {
         }
     }
 
-    private void handle(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+    /**
+     * Carries out this host's actions among records; returns whether it stopped at one whose
+     * schema the registry could not give (that partition is then rewound to it, to read again).
+     */
+    private boolean handle(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         byte[] me = host.hostName().getBytes(StandardCharsets.UTF_8);
+        java.util.Set<Integer> rewound = new java.util.HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (r.key() == null || !java.util.Arrays.equals(r.key(), me)) {
+            if (rewound.contains(r.partition()) || r.key() == null || !java.util.Arrays.equals(r.key(), me)) {
                 continue;
             }
             Action a;
@@ -156,6 +167,16 @@ public final class Remediator implements AutoCloseable {
                 count("malformed");
                 log.println("funnel collector: skipped an undecodable action at " + r.topic() + "/" + r.partition()
                         + "/" + r.offset() + ": " + e.getMessage());
+                continue;
+            } catch (RegistryUnavailableException e) {
+                // A good action whose schema cannot be fetched now: never skipped, read again later.
+                consumer.seek(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
+                rewound.add(r.partition());
+                count("registry_waits");
+                if (!registryAway) {
+                    log.println("funnel collector: remediation waits for the schema registry to read the action at "
+                            + r.topic() + "/" + r.partition() + "/" + r.offset() + ": " + e.getMessage());
+                }
                 continue;
             }
             if (!ActionExecutor.handles(a)) {
@@ -174,6 +195,8 @@ public final class Remediator implements AutoCloseable {
                 audit(a, o);
             }
         }
+        registryAway = !rewound.isEmpty();
+        return registryAway;
     }
 
     private void audit(Action a, Outcome o) {

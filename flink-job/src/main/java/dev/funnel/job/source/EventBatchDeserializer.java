@@ -4,6 +4,8 @@ import dev.funnel.job.model.DeadLetter;
 import dev.funnel.job.model.DecodedBatch;
 import dev.funnel.schema.EventBatch;
 import dev.funnel.schema.wire.MalformedRecordException;
+import dev.funnel.schema.wire.RegistryUnavailableException;
+import java.io.IOException;
 import dev.funnel.schema.wire.SchemaRegistry;
 import dev.funnel.schema.wire.WireDecoder;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -32,7 +34,7 @@ public final class EventBatchDeserializer implements KafkaRecordDeserializationS
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedBatch> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedBatch> out) throws IOException {
         DecodedBatch d = new DecodedBatch();
         try {
             EventBatch batch = decoder.decode(record.value());
@@ -40,6 +42,12 @@ public final class EventBatchDeserializer implements KafkaRecordDeserializationS
             d.events = BatchMapper.events(batch, d.info);
         } catch (MalformedRecordException e) {
             d.deadLetter = deadLetter(record, e.reason().name(), e.getMessage());
+        } catch (RegistryUnavailableException e) {
+            // A good batch whose writer schema (new to this task) the registry cannot give now.
+            // Not a dead letter: fail the task, so that Flink restarts the job from its checkpoint
+            // and reads this batch again, until the registry answers. Ids already fetched never ask.
+            throw new IOException("funnel job: the schema registry does not answer for " + record.topic() + "/"
+                    + record.partition() + "/" + record.offset() + " (" + e.getMessage() + "): restarting to read it again", e);
         } catch (RuntimeException e) {
             d.deadLetter = deadLetter(record, "UNMAPPABLE", String.valueOf(e));
         }

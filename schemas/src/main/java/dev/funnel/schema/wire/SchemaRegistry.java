@@ -121,5 +121,10 @@ public final class SchemaRegistry {
         public int status() {
             return status;
         }
+
+        /** The registry did not answer (no HTTP status: refused, timed out) or failed (5xx): try again later. */
+        public boolean unavailable() {
+            return status < 0 || status >= 500;
+        }
     }
 }

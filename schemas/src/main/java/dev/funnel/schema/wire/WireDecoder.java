@@ -37,18 +37,27 @@ public final class WireDecoder<T extends SpecificRecord> {
         return new WireDecoder<>(type, registry::schemaById);
     }
 
-    public T decode(byte[] record) throws MalformedRecordException {
+    public T decode(byte[] record) throws MalformedRecordException, RegistryUnavailableException {
         return decode(record, null);
     }
 
-    /** Decodes into reuse when given (Avro reuses its nested objects too). */
-    public T decode(byte[] record, T reuse) throws MalformedRecordException {
+    /**
+     * Decodes into reuse when given (Avro reuses its nested objects too). A writer schema the
+     * registry does not answer for is RegistryUnavailableException, not a malformed record.
+     */
+    public T decode(byte[] record, T reuse) throws MalformedRecordException, RegistryUnavailableException {
         int id = ConfluentWire.schemaId(record);
         SpecificDatumReader<T> reader = readers.get(id);
         if (reader == null) {
             Schema writer;
             try {
                 writer = schemas.schemaById(id);
+            } catch (SchemaRegistry.RegistryException e) {
+                if (e.unavailable()) {
+                    throw new RegistryUnavailableException("schema id " + id + ": " + e.getMessage(), e);
+                }
+                throw new MalformedRecordException(MalformedRecordException.Reason.UNKNOWN_SCHEMA_ID,
+                        "schema id " + id + ": " + e.getMessage(), e);
             } catch (Exception e) {
                 throw new MalformedRecordException(MalformedRecordException.Reason.UNKNOWN_SCHEMA_ID,
                         "schema id " + id + ": " + e.getMessage(), e);

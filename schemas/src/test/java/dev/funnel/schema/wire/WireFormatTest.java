@@ -47,6 +47,18 @@ class WireFormatTest {
         assertReason(MalformedRecordException.Reason.TRUNCATED_AVRO, d, Arrays.copyOf(good, 3));
     }
 
+    @Test
+    void aRegistryThatDoesNotAnswerIsNotABadRecord() throws Exception {
+        byte[] good = new WireEncoder<>(EventBatch.class, id).encode(Samples.batch(2));
+        int closed = dev.funnel.embedded.Ports.free(); // nothing listens there
+        WireDecoder<EventBatch> away = WireDecoder.of(EventBatch.class, new SchemaRegistry("http://127.0.0.1:" + closed));
+        assertThrows(RegistryUnavailableException.class, () -> away.decode(good), "read again later, never a dead letter");
+        // The same registry answering "no such id" is the record's fault: a dead letter.
+        byte[] unknownId = good.clone();
+        unknownId[1] = 0x7f;
+        assertReason(MalformedRecordException.Reason.UNKNOWN_SCHEMA_ID, WireDecoder.of(EventBatch.class, registry), unknownId);
+    }
+
     static void assertReason(MalformedRecordException.Reason reason, WireDecoder<EventBatch> d, byte[] bytes) {
         MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> d.decode(bytes));
         assertEquals(reason, e.reason(), e.getMessage());
