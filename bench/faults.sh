@@ -3,15 +3,19 @@
 # collector each their own process, as `funnel fleet` runs them. For each fault a fork storm
 # (~1,000 forks/s for 6 s) with the fault 2 s into it: the collector killed with -9 and started
 # again 5 s later (systemd's Restart=always), the TaskManager killed with -9 and a new one started
-# (a supervisor's job), the broker stopped for 30 s and started again with its data, the schema
-# registry stopped for 60 s while the collector is restarted (it must register its schema), and
-# the user's alert consumer killed with -9 right after it printed an alert. Each must end in the
+# (a supervisor's job), the JobManager killed with -9 and a new one started (Flink HA: ZooKeeper
+# and checkpoint storage, as the fleet path runs it), the broker stopped for 30 s and started
+# again with its data, the broker's own disk (a 64 MiB tmpfs) filled until it stops, then freed
+# and the broker started again, the schema registry stopped for 60 s while the collector is
+# restarted (it must register its schema) and a second host with a newer collector (a new,
+# compatible EventBatch schema) comes up, and the user's alert consumer killed with -9 right
+# after it printed an alert. Each must end in the
 # storm's alert or a lost_visibility alert whose unseen span covers the fault, never neither, and
 # no alert may arrive twice; the alert consumer (its own process, a consumer group, through every
 # fault) must print each committed alert exactly once. Needs root. Prints a table; writes
 # results/faults.{csv,md,svg}.
 #
-#   bench/faults.sh [--faults none,collector-kill,taskmanager-kill,broker-stop,registry-stop,alert-consumer-kill]
+#   bench/faults.sh [--faults none,collector-kill,taskmanager-kill,jobmanager-kill,broker-stop,disk-full,registry-stop,alert-consumer-kill]
 #                   [--broker-down 30] [--registry-down 60] [--collector-down 5]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

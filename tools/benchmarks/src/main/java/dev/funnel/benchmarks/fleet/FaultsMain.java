@@ -1,6 +1,7 @@
 package dev.funnel.benchmarks.fleet;
 
 import dev.funnel.alerts.TopicReader;
+import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.ChildProcess;
 import dev.funnel.schema.Alert;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Option;
  * fault must end in the storm's alert or a lost_visibility alert whose unseen span covers the
  * fault, never neither, and no alert may arrive twice. The alerts are read the way a user's alert
  * consumer reads them: one consumer group with committed offsets, read_committed, across every
- * fault (the broker fault stops it from under the consumer too).
+ * fault (the broker fault stops it from under the consumer too). The faults: see bench/faults.sh.
  *
  * <p>Writes PREFIX.csv (one row per fault) and prints the table. Needs root (the collector).
  */
@@ -69,6 +70,10 @@ public final class FaultsMain implements Callable<Integer> {
     int collectorDownSeconds;
 
     private final PrintStream err;
+    /** This host's name, as its collector puts it on its batches and the job on its alerts. */
+    static final String HOST = HostInfo.current().hostName();
+    /** Whether the fault being run made a schema change (registry-stop), whose alert it then also needs. */
+    private boolean schemaChange;
     private final List<Received> alerts = new CopyOnWriteArrayList<>();
     /** The user's alert consumer, its own process through every fault; restarted by alert-consumer-kill. */
     private ChildProcess consumer;
@@ -84,9 +89,10 @@ public final class FaultsMain implements Callable<Integer> {
 
     /** What one fault ended in. Times in ms from the fault; -1: never. */
     record Outcome(String fault, String storm, long stormAlertMs, String visibility, long visibilityAlertMs,
-            double unseenSeconds, int duplicates, long recoveredMs, String jobState, boolean needsAlert) {
+            double unseenSeconds, int duplicates, long recoveredMs, String jobState, boolean needsAlert,
+            boolean newSchemaMissed) {
         boolean ok() {
-            return (!needsAlert || stormAlertMs >= 0 || visibilityAlertMs >= 0) && duplicates == 0;
+            return (!needsAlert || stormAlertMs >= 0 || visibilityAlertMs >= 0) && duplicates == 0 && !newSchemaMissed;
         }
 
         String csv() {
@@ -171,6 +177,7 @@ public final class FaultsMain implements Callable<Integer> {
     /** One storm with one fault 2 s into it, and what the alerts say about it. */
     Outcome inject(String fault, Fleet fleet, Progress progress) throws Exception {
         int seen = alerts.size();
+        schemaChange = false;
         long stormStart = System.currentTimeMillis();
         CompletableFuture<Workloads.Result> storm = CompletableFuture.supplyAsync(() -> {
             try {
@@ -217,6 +224,16 @@ public final class FaultsMain implements Callable<Integer> {
             case "registry-stop" -> {
                 // A new collector run (an upgrade, a reboot) while the registry is away: it must
                 // register its schema before it can send, so systemd's restarts fail until it is back.
+                // Meanwhile a second host comes up with a newer collector, a new schema (UpgradedHost).
+                UpgradedHost upgraded = new UpgradedHost(fleet.bootstrap(), fleet.registryUrl());
+                int captured = upgraded.capture(HOST, stormStart);
+                CompletableFuture<Integer> upgrade = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return upgraded.sendWhenRegistered(registryDownSeconds * 1000L + 120_000);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the upgraded host: " + e, e);
+                    }
+                });
                 fleet.stopRegistry();
                 fleet.stopCollector();
                 long back = System.currentTimeMillis() + registryDownSeconds * 1000L;
@@ -230,6 +247,9 @@ public final class FaultsMain implements Callable<Integer> {
                 fleet.startRegistry();
                 int failed = fleet.superviseCollector(120_000);
                 progress.say("%s: registry back; the collector attached after %d more failed start(s)", fault, failed);
+                progress.say("%s: host %s%s (new schema, %d captured storm batches) registered and sent after %d failed"
+                        + " attempt(s)", fault, UpgradedHost.PREFIX, HOST, captured, upgrade.get());
+                schemaChange = true;
             }
             case "disk-full" -> {
                 // Every byte of the broker's disk taken (another tenant, a runaway log): its next
@@ -274,15 +294,21 @@ public final class FaultsMain implements Callable<Integer> {
         }
         Received s = stormAlert(seen, stormPid);
         Received v = visibilityAlert(seen, faultAt);
+        // The schema change: the upgraded host's replayed storm must alert too (same pid, its own host).
+        Received u = !schemaChange ? null : alerts.subList(seen, alerts.size()).stream()
+                .filter(r -> r.alert().getPid() == stormPid && r.alert().getHost().startsWith(UpgradedHost.PREFIX))
+                .findFirst().orElse(null);
+        String stormText = (s == null ? "none" : s.alert().getDetector())
+                + (schemaChange ? "; new-schema host: " + (u == null ? "none" : u.alert().getDetector()) : "");
         long first = Math.min(s == null ? Long.MAX_VALUE : s.atMs(), v == null ? Long.MAX_VALUE : v.atMs());
         // The gap's whole span: from its visibility_restored end when the host was seen again, else what is known.
         Received end = coveringAlert(seen, faultAt, "visibility_restored");
         Received span = end != null ? end : v;
         double unseen = span == null || !span.alert().getUnit().equals("s unseen") ? 0 : span.alert().getObserved();
-        return new Outcome(fault, s == null ? "none" : s.alert().getDetector(), s == null ? -1 : s.atMs() - faultAt,
+        return new Outcome(fault, stormText, s == null ? -1 : s.atMs() - faultAt,
                 v == null ? "none" : v.alert().getAttributes().getOrDefault("cause", "loss"),
                 v == null ? -1 : v.atMs() - faultAt, unseen, duplicates(seen, stormPid),
-                first == Long.MAX_VALUE ? -1 : first - faultAt, fleet.jobState(), true);
+                first == Long.MAX_VALUE ? -1 : first - faultAt, fleet.jobState(), true, schemaChange && u == null);
     }
 
     /**
@@ -295,7 +321,7 @@ public final class FaultsMain implements Callable<Integer> {
         long twice = printed.size() - printed.stream().distinct().count();
         long missing = alerts.stream().map(r -> r.alert().getAlertId()).distinct().filter(id -> !printed.contains(id)).count();
         return new Outcome("alert consumer (its own process; through every fault above)", "printed " + printed.size(), -1,
-                "missing " + missing, -1, 0, (int) twice + (int) missing, -1, consumer.alive() ? "running" : "exited", false);
+                "missing " + missing, -1, 0, (int) twice + (int) missing, -1, consumer.alive() ? "running" : "exited", false, false);
     }
 
     /** Every alert id the consumer processes printed, in order, across their restarts. */
@@ -349,9 +375,13 @@ public final class FaultsMain implements Callable<Integer> {
         }
     }
 
-    /** The first alert since index `from` about the storm's process. */
+    /** The first alert since index `from` about the storm's process on this host. */
     private Received stormAlert(int from, long pid) {
-        return alerts.subList(from, alerts.size()).stream().filter(r -> r.alert().getPid() == pid).findFirst().orElse(null);
+        return alerts.subList(from, alerts.size()).stream().filter(r -> isStorm(r, pid)).findFirst().orElse(null);
+    }
+
+    private static boolean isStorm(Received r, long pid) {
+        return r.alert().getPid() == pid && r.alert().getHost().equals(HOST);
     }
 
     /** The first lost_visibility alert since `from` whose unseen span holds the fault's instant. */
@@ -375,7 +405,7 @@ public final class FaultsMain implements Callable<Integer> {
             ids.merge(r.alert().getAlertId(), 1, Integer::sum);
         }
         int twice = (int) alerts.subList(from, alerts.size()).stream().filter(r -> ids.get(r.alert().getAlertId()) > 1).count();
-        long storms = alerts.subList(from, alerts.size()).stream().filter(r -> r.alert().getPid() == pid).count();
+        long storms = alerts.subList(from, alerts.size()).stream().filter(r -> isStorm(r, pid)).count();
         return twice + (int) Math.max(0, storms - 1);
     }
 

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The fleet deployment on one machine, every part its own process: a Kafka broker whose data
- * outlives it, the schema registry, a standalone Flink session cluster with the job jar submitted
- * by {@code flink run -d}, and the collector jar as the systemd unit runs it. Used by
+ * outlives it, the schema registry, a standalone Flink session cluster with high availability
+ * (ZooKeeper, see {@link FlinkCluster}) and the job jar submitted by {@code flink run -d}, and the
+ * collector jar as the systemd unit runs it. Used by
  * {@code funnel fleet} and by the fault-injection bench, which kills and restarts the parts.
  *
  * <p>Threading: one thread drives it. close() stops what runs, in reverse start order.
