@@ -366,6 +366,32 @@ class DetectorHarnessTest {
         h.close();
     }
 
+    @Test
+    void aSecondStormFromTheSameShellIsItsOwnIncidentWhicheverFindingComesFirst() throws Exception {
+        var h = grouper(1_000);
+        // Storm one: one process forking fast, so its session's count crosses fork_bomb's too.
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 10, 5, 1_000, 2_000), 1_999));
+        h.processElement(new StreamRecord<>(sessionBomb(10, 1_000, 2_000), 1_999));
+        h.processWatermark(2_000);
+        assertEquals(List.of(10), h.extractOutputValues().stream().map(a -> a.pid).toList());
+        // Storm two, another process of the same shell 25 s later, within the first incident's
+        // cooldown; its session finding arrives first, as it may after a restore or a backlog.
+        h.processElement(new StreamRecord<>(sessionBomb(20, 26_000, 27_000), 26_999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 20, 5, 26_000, 27_000), 26_999));
+        h.processWatermark(27_000);
+        assertEquals(List.of(10, 20), h.extractOutputValues().stream().map(a -> a.pid).toList(),
+                "the second storm raised its own alert: " + h.extractOutputValues());
+        h.close();
+    }
+
+    /** A fork_bomb finding about session 5 (the shell both storms ran from), last forker pid. */
+    static AlertRecord sessionBomb(int pid, long startMs, long endMs) {
+        AlertRecord a = candidate(ForkBomb.NAME, 1, pid, 5, startMs, endMs);
+        a.subjectKey = "h/session:/shell/5";
+        a.relatedKeys.add("session:/shell/5");
+        return a;
+    }
+
     static AlertRecord candidate(String detector, int priority, int pid, int ppid, long startMs, long endMs) {
         AlertRecord a = new AlertRecord();
         a.detector = detector;
