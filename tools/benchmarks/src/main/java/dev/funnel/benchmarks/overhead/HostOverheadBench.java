@@ -50,12 +50,21 @@ public final class HostOverheadBench {
         Path home = Path.of(System.getProperty("funnel.home", ".")).toAbsolutePath();
         Path jar = home.resolve("collector/target/funnel-collector.jar");
         Path work = Files.createTempDirectory("funnel-overhead-");
-        List<Workload> workloads = List.of(
+        List<Workload> all = List.of(
                 Workload.stressNg("get", 0.95), Workload.stressNg("open", 0.95), Workload.stressNg("fork", 0.98),
                 Workload.stressNg("sock", 0.98), Workload.stressNg("cpu", 0.98),
                 Workload.redis(true, 0.98), Workload.redis(false, 0.98), Workload.wrk(0.98),
                 Workload.build(List.of(home.resolve("collector/src/main/c/native_bpf.c"),
                         home.resolve("tools/workloads/src/main/c/funnel_workload.c")), 0.98));
+        // WORKLOADS=redis,sock (bench/host-overhead.sh): only the workloads whose names contain one of these.
+        String only = System.getenv().getOrDefault("WORKLOADS", "");
+        List<Workload> workloads = all.stream()
+                .filter(w -> only.isBlank() || java.util.Arrays.stream(only.split(",")).anyMatch(o -> w.name.contains(o.trim())))
+                .toList();
+        if (workloads.isEmpty()) {
+            throw new IllegalArgumentException("WORKLOADS=" + only + " names none of: "
+                    + all.stream().map(w -> w.name).toList());
+        }
         List<String> runs = new ArrayList<>(List.of("workload,metric,target,pair,order,alone,with,ratio"));
         List<String> programs = new ArrayList<>(List.of("workload,program,runs,runs_per_s,ns_per_run,cpu_ms_per_s"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0); EmbeddedRegistry registry = EmbeddedRegistry.start(0, work)) {
