@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.benchmarks.fleet.FaultsMain;
 import dev.funnel.collector.kernel.KernelTests;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +27,8 @@ class FaultsIT {
     @Test
     void aKilledCollectorTaskManagerJobManagerOrAlertConsumerNeverHidesAStormOrRepeatsAnAlert(@TempDir Path tmp) throws Exception {
         KernelTests.requireBpf();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream tee = new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b);
-                System.err.write(b); // progress shows in the test log as it happens
-            }
-        }, true);
+        TeeToStderr err = new TeeToStderr();
+        PrintStream tee = err.stream;
         int rc = FaultsMain.run(new String[] {"--faults", "collector-kill,taskmanager-kill,jobmanager-kill,alert-consumer-kill",
                 "--out", tmp.resolve("faults").toString()}, tee);
         List<String> rows = Files.readAllLines(tmp.resolve("faults.csv"));

@@ -22,15 +22,8 @@ class FleetIT {
     void theJobJarOnASessionClusterAlertsOnAStormSeenByAStandaloneCollector() throws Exception {
         KernelTests.requireBpf();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream errTee = new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b);
-                System.err.write(b); // progress shows in the test log as it happens
-            }
-        }, true);
-        int rc = FleetMain.run(new String[] {"--timeout", "120"}, new PrintStream(out, true), errTee);
+        TeeToStderr err = new TeeToStderr();
+        int rc = FleetMain.run(new String[] {"--timeout", "120"}, new PrintStream(out, true), err.stream);
         System.out.println(out);
         assertEquals(0, rc, "exactly one fork_storm alert:\n" + err + out);
         assertTrue(err.toString().contains("1 fork_storm alert(s)"), err.toString());
