@@ -52,13 +52,10 @@ public final class WireDecoder<T extends SpecificRecord> {
             Schema writer;
             try {
                 writer = schemas.schemaById(id);
-            } catch (SchemaRegistry.RegistryException e) {
-                if (e.unavailable()) {
+            } catch (Exception e) {
+                if (e instanceof SchemaRegistry.RegistryException r && r.unavailable()) {
                     throw new RegistryUnavailableException("schema id " + id + ": " + e.getMessage(), e);
                 }
-                throw new MalformedRecordException(MalformedRecordException.Reason.UNKNOWN_SCHEMA_ID,
-                        "schema id " + id + ": " + e.getMessage(), e);
-            } catch (Exception e) {
                 throw new MalformedRecordException(MalformedRecordException.Reason.UNKNOWN_SCHEMA_ID,
                         "schema id " + id + ": " + e.getMessage(), e);
             }

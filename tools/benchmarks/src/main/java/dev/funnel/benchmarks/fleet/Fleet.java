@@ -215,15 +215,7 @@ final class Fleet implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable part : new AutoCloseable[] {collector, flink, registry, kafka == null ? null : kafka.process()}) {
-            if (part != null) {
-                try {
-                    part.close();
-                } catch (Exception e) {
-                    System.err.println("funnel fleet: while stopping: " + e);
-                }
-            }
-        }
+        Parts.closeAll("the fleet", collector, flink, registry, kafka == null ? null : kafka.process());
     }
 
     static Path jobJar(Path home) {

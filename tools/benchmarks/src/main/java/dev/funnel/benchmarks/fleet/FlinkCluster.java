@@ -229,14 +229,6 @@ final class FlinkCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable part : new AutoCloseable[] {taskManager, jobManager, zookeeper}) {
-            if (part != null) {
-                try {
-                    part.close();
-                } catch (Exception e) {
-                    System.err.println("funnel fleet: while stopping Flink: " + e);
-                }
-            }
-        }
+        Parts.closeAll("Flink", taskManager, jobManager, zookeeper);
     }
 }
