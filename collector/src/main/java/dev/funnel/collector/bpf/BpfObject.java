@@ -19,6 +19,8 @@ import java.util.List;
 public final class BpfObject implements AutoCloseable {
     /** The object built by the bpf module, embedded in the jar. */
     public static final String EMBEDDED = "/dev/funnel/bpf/funnel.bpf.o";
+    /** Empty programs on the busiest hooks (bpf/src/baseline): the accounting floor for benchmarks. */
+    public static final String EMPTY_HOOKS = "/dev/funnel/bpf/empty_hooks.bpf.o";
 
     private long handle;
 
@@ -31,8 +33,11 @@ public final class BpfObject implements AutoCloseable {
         return openEmbedded(EMBEDDED, "funnel");
     }
 
-    /** Opens another object built by the bpf module (a capability probe), under a name. */
-    static BpfObject openEmbedded(String resource, String name) {
+    /**
+     * Opens another object built by the bpf module (a capability probe, or the bench's empty
+     * programs, {@link #EMPTY_HOOKS}), under a name.
+     */
+    public static BpfObject openEmbedded(String resource, String name) {
         NativeLoader.ensureLoaded();
         try (InputStream in = BpfObject.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -1,5 +1,6 @@
 package dev.funnel.benchmarks.overhead;
 
+import dev.funnel.collector.bpf.BpfObject;
 import dev.funnel.collector.cli.CollectorJvm;
 import dev.funnel.embedded.EmbeddedKafka;
 import dev.funnel.embedded.EmbeddedRegistry;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * kernel's per-program accounting on (kernel.bpf_stats_enabled, which adds a clock read or two
  * per run, so never during the pairs), one more run each for the run count and ns per run of
  * every Funnel program, and the collector process's own CPU: the accounted cost, which this
- * machine's noise does not move the way it moves a throughput ratio.
+ * machine's noise does not move the way it moves a throughput ratio. Beside Funnel's programs
+ * in that run, an empty program on each of their hooks (bpf/src/baseline/empty_hooks.bpf.c):
+ * the accounting's floor, its own clock reads, which a program's ns per run includes.
  *
  * <pre>HostOverheadBench OUT_PREFIX PAIRS SECONDS [COLLECTOR_SET...]</pre> writes OUT_PREFIX.csv
  * (every run), OUT_PREFIX-programs.csv (per program and workload). Needs root.
@@ -39,6 +42,10 @@ public final class HostOverheadBench {
     static final String COLLECTOR_ROW = "collector process";
     /** After a pause or resume, before the measured run starts. */
     static final int SETTLE_MS = 1000;
+    /** Funnel's program -> the empty program on its hook (empty_hooks.bpf.c). */
+    static final Map<String, String> FLOOR_OF = Map.of(
+            "tcp_state", "empty_tcp_state", "request_start", "empty_recv", "request_end", "empty_send",
+            "handle_fork", "empty_fork", "handle_exec", "empty_exec", "handle_exit", "empty_exit");
 
     private HostOverheadBench() {}
 
@@ -66,7 +73,8 @@ public final class HostOverheadBench {
                     + all.stream().map(w -> w.name).toList());
         }
         List<String> runs = new ArrayList<>(List.of("workload,metric,target,pair,order,alone,with,ratio"));
-        List<String> programs = new ArrayList<>(List.of("workload,program,runs,runs_per_s,ns_per_run,cpu_ms_per_s"));
+        List<String> programs = new ArrayList<>(List.of(
+                "workload,program,runs,runs_per_s,ns_per_run,cpu_ms_per_s,empty_ns_per_run"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0); EmbeddedRegistry registry = EmbeddedRegistry.start(0, work)) {
             kafka.createTopics(2, Topics.EVENTS);
             CollectorProcess collector = new CollectorProcess(jar, kafka.bootstrapServers(), registry.url(), sets, work);
@@ -114,11 +122,16 @@ public final class HostOverheadBench {
         Files.write(Path.of(prefix + "-programs.csv"), programs);
     }
 
-    /** One run with the kernel's per-program accounting on: runs and ns per run of each Funnel program. */
+    /**
+     * One run with the kernel's per-program accounting on: runs and ns per run of each Funnel
+     * program, and of the empty program on its hook (attached for this run only).
+     */
     static List<String> programCosts(Workload w, int seconds, Path work, CollectorProcess collector) throws Exception {
         List<String> out = new ArrayList<>();
         String before = sysctl("kernel.bpf_stats_enabled", "1");
-        try {
+        try (BpfObject empty = BpfObject.openEmbedded(BpfObject.EMPTY_HOOKS, "funnel_floor")) {
+            empty.load();
+            empty.programs().forEach(p -> empty.attach(p.name()));
             collector.resume();
             Map<String, long[]> s0 = BpfStats.read();
             long cpu0 = collector.cpuNanos();
@@ -128,20 +141,27 @@ public final class HostOverheadBench {
             long cpu1 = collector.cpuNanos();
             Map<String, long[]> s1 = BpfStats.read();
             for (Map.Entry<String, long[]> e : s1.entrySet()) {
-                long[] a = s0.getOrDefault(e.getKey(), new long[2]);
-                long runs = e.getValue()[0] - a[0];
-                long ns = e.getValue()[1] - a[1];
-                if (runs > 0) {
-                    out.add(String.format("\"%s\",%s,%d,%.0f,%.1f,%.2f", w.name, e.getKey(), runs, runs / elapsed,
-                            (double) ns / runs, ns / elapsed / 1e6));
+                long[] delta = delta(s0, e.getKey(), s1);
+                if (delta[0] > 0 && !FLOOR_OF.containsValue(e.getKey())) {
+                    long[] floor = FLOOR_OF.containsKey(e.getKey()) ? delta(s0, FLOOR_OF.get(e.getKey()), s1) : new long[2];
+                    out.add(String.format("\"%s\",%s,%d,%.0f,%.1f,%.2f,%s", w.name, e.getKey(), delta[0],
+                            delta[0] / elapsed, (double) delta[1] / delta[0], delta[1] / elapsed / 1e6,
+                            floor[0] > 0 ? String.format("%.1f", (double) floor[1] / floor[0]) : ""));
                 }
             }
             // The collector's own threads (drain, enrichment, Kafka producer): user + system time.
-            out.add(String.format("\"%s\",%s,,,,%.2f", w.name, COLLECTOR_ROW, (cpu1 - cpu0) / elapsed / 1e6));
+            out.add(String.format("\"%s\",%s,,,,%.2f,", w.name, COLLECTOR_ROW, (cpu1 - cpu0) / elapsed / 1e6));
         } finally {
             sysctl("kernel.bpf_stats_enabled", before);
         }
         return out;
+    }
+
+    /** {runs, ns} of one program between two readings (zeros if it never ran). */
+    private static long[] delta(Map<String, long[]> before, String program, Map<String, long[]> after) {
+        long[] a = before.getOrDefault(program, new long[2]);
+        long[] b = after.getOrDefault(program, new long[2]);
+        return new long[] {b[0] - a[0], b[1] - a[1]};
     }
 
     /** Sets a sysctl; returns its value before. */
