@@ -5,7 +5,7 @@
  *   - connect bursts: a connect is the CLOSE -> SYN_SENT transition, in the caller's
  *     context; counted per (process, destination address) and bucket (burst.h);
  *   - slow requests: a passively opened socket (SYN_RECV -> ESTABLISHED) gets a server_conn
- *     in socket-local storage, unless its port is ignored. The kernel frees it with the
+ *     in socket-local storage if its local port is timed (timed_lports) and not ignored. The kernel frees it with the
  *     socket, so no state change after that runs more than the two tests below: a short
  *     connection changes state about ten times, and only two of them do any work.
  * Which halves run is set at load (count_connects, track_servers).
@@ -23,8 +23,14 @@ const volatile bool track_servers = true;
  * Local ports whose connections are never timed (0: unused slot). A long-poll server answers
  * late by design: a Kafka broker holds an empty fetch for fetch.max.wait.ms (500 ms).
  */
-#define IGNORED_PORTS_MAX 8
-const volatile __u16 ignored_lports[IGNORED_PORTS_MAX] = {};
+#define PORTS_MAX 8
+const volatile __u16 ignored_lports[PORTS_MAX] = {};
+/*
+ * If any is set, only connections to these local ports are timed. The storage allocated per
+ * accepted connection is the costliest thing this program does (about 1 us a connection here),
+ * so a host that only cares about its service's port spares every other connection of it.
+ */
+const volatile __u16 timed_lports[PORTS_MAX] = {};
 
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
@@ -33,8 +39,20 @@ const volatile __u16 ignored_lports[IGNORED_PORTS_MAX] = {};
 
 static __always_inline bool port_ignored(__u16 lport)
 {
-	for (int i = 0; i < IGNORED_PORTS_MAX; i++) {
+	for (int i = 0; i < PORTS_MAX; i++) {
 		if (ignored_lports[i] && ignored_lports[i] == lport)
+			return true;
+	}
+	return false;
+}
+
+/* Every port while timed_lports is empty; else only those listed. */
+static __always_inline bool port_timed(__u16 lport)
+{
+	if (!timed_lports[0])
+		return true;
+	for (int i = 0; i < PORTS_MAX; i++) {
+		if (timed_lports[i] == lport)
 			return true;
 	}
 	return false;
@@ -69,7 +87,7 @@ static __always_inline void track_server(struct sock *sk, __u16 family)
 	struct server_conn *conn;
 	__u16 lport = sk->__sk_common.skc_num;
 
-	if (port_ignored(lport))
+	if (!port_timed(lport) || port_ignored(lport))
 		return;
 	conn = bpf_sk_storage_get(&server_conns, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!conn) {

@@ -20,7 +20,9 @@ import java.util.Set;
  * @param connectPreThreshold connects per process, destination and bucket, likewise
  * @param slowRequestNs       requests slower than this leave the kernel
  * @param ignoredPorts        local ports whose requests are never timed (long-poll servers),
- *                            at most {@value #IGNORED_PORTS_MAX}
+ *                            at most {@value #PORTS_MAX}
+ * @param timedPorts          if not empty, the only local ports whose requests are timed (at most
+ *                            {@value #PORTS_MAX}): other accepted connections cost no storage
  * @param probeTgid           the process whose getppid() the PROBE sensor records
  * @param ignoreTgid          a process never observed (the collector itself)
  * @param sensors             which program groups load
@@ -40,6 +42,7 @@ public record KernelConfig(
         int connectPreThreshold,
         long slowRequestNs,
         List<Integer> ignoredPorts,
+        List<Integer> timedPorts,
         int probeTgid,
         int ignoreTgid,
         Set<Sensor> sensors,
@@ -51,8 +54,8 @@ public record KernelConfig(
     public static final String STATS_MAP = "emit_stats";
     /** The sweeper's work list of hot burst keys (burst.h). */
     public static final String HOT_KEYS_MAP = "hot_keys";
-    /** Slots of ignored_lports in slow_request.bpf.c. */
-    public static final int IGNORED_PORTS_MAX = 8;
+    /** Slots of ignored_lports and timed_lports in tcp_state.bpf.c. */
+    public static final int PORTS_MAX = 8;
 
     public static KernelConfig defaults() {
         return builder().build();
@@ -65,13 +68,16 @@ public record KernelConfig(
         if (Long.bitCount(wakeupBytes) != 1) { // the kernel tests crossings with a mask
             throw new IllegalArgumentException("wake-up mark must be a power of 2, not " + wakeupBytes);
         }
-        if (ignoredPorts.size() > IGNORED_PORTS_MAX
-                || ignoredPorts.stream().anyMatch(p -> p < 1 || p > 65535)) {
-            throw new IllegalArgumentException("at most " + IGNORED_PORTS_MAX + " ports from 1 to 65535, not "
-                    + ignoredPorts);
-        }
-        ignoredPorts = List.copyOf(ignoredPorts);
+        ignoredPorts = portList(ignoredPorts);
+        timedPorts = portList(timedPorts);
         sensors = Set.copyOf(sensors);
+    }
+
+    private static List<Integer> portList(List<Integer> ports) {
+        if (ports.size() > PORTS_MAX || ports.stream().anyMatch(p -> p < 1 || p > 65535)) {
+            throw new IllegalArgumentException("at most " + PORTS_MAX + " ports from 1 to 65535, not " + ports);
+        }
+        return List.copyOf(ports);
     }
 
     public static Builder builder() {
@@ -90,6 +96,7 @@ public record KernelConfig(
         b.connectPreThreshold = connectPreThreshold;
         b.slowRequestNs = slowRequestNs;
         b.ignoredPorts = ignoredPorts;
+        b.timedPorts = timedPorts;
         b.probeTgid = probeTgid;
         b.ignoreTgid = ignoreTgid;
         b.sensors = EnumSet.copyOf(sensors.isEmpty() ? EnumSet.noneOf(Sensor.class) : sensors);
@@ -111,6 +118,7 @@ public record KernelConfig(
         private int connectPreThreshold = 16;
         private long slowRequestNs = 500_000_000L;
         private List<Integer> ignoredPorts = List.of(9092);
+        private List<Integer> timedPorts = List.of();
         private int probeTgid;
         private int ignoreTgid = (int) ProcessHandle.current().pid();
         private Set<Sensor> sensors = EnumSet.complementOf(EnumSet.of(Sensor.PROBE));
@@ -128,6 +136,7 @@ public record KernelConfig(
         public Builder connectPreThreshold(int v) { connectPreThreshold = v; return this; }
         public Builder slowRequestNs(long v) { slowRequestNs = v; return this; }
         public Builder ignoredPorts(List<Integer> v) { ignoredPorts = v; return this; }
+        public Builder timedPorts(List<Integer> v) { timedPorts = v; return this; }
         public Builder probeTgid(int v) { probeTgid = v; return this; }
         public Builder ignoreTgid(int v) { ignoreTgid = v; return this; }
         public Builder sensors(Set<Sensor> v) { sensors = v; return this; }
@@ -137,7 +146,7 @@ public record KernelConfig(
 
         public KernelConfig build() {
             return new KernelConfig(ringBytes, wakeupBytes, bucketNs, flushNs, procPreThreshold, shortLivedNs,
-                    fdPreThreshold, connectPreThreshold, slowRequestNs, ignoredPorts, probeTgid, ignoreTgid, sensors,
+                    fdPreThreshold, connectPreThreshold, slowRequestNs, ignoredPorts, timedPorts, probeTgid, ignoreTgid, sensors,
                     fdBurstHook, hotKeysMax, cpuSampling);
         }
     }
@@ -158,7 +167,8 @@ public record KernelConfig(
         obj.setU32("fd_pre_threshold", fdPreThreshold);
         obj.setU32("connect_pre_threshold", connectPreThreshold);
         obj.setU64("slow_request_ns", slowRequestNs);
-        obj.setU16Array("ignored_lports", IGNORED_PORTS_MAX, ignoredPorts);
+        obj.setU16Array("ignored_lports", PORTS_MAX, ignoredPorts);
+        obj.setU16Array("timed_lports", PORTS_MAX, timedPorts);
         obj.setU32("probe_tgid", probeTgid);
         obj.setBool("count_connects", plan.countConnects());
         obj.setBool("track_servers", plan.trackServers());

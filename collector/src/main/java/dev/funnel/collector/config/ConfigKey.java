@@ -57,8 +57,8 @@ public record ConfigKey(String name, String defaultValue, Kind kind, List<String
             }
             case PORTS -> {
                 String[] items = value.trim().isEmpty() ? new String[0] : value.split(",");
-                if (items.length > KernelConfig.IGNORED_PORTS_MAX) {
-                    return "at most " + KernelConfig.IGNORED_PORTS_MAX + " ports, not " + items.length;
+                if (items.length > KernelConfig.PORTS_MAX) {
+                    return "at most " + KernelConfig.PORTS_MAX + " ports, not " + items.length;
                 }
                 for (String item : items) {
                     try {

@@ -107,13 +107,7 @@ class SlowRequestTest {
     @Test
     void aLongPollServersPortIsNotTimed() throws Exception {
         // A long-poll server answers late on purpose (a Kafka broker holds empty fetches 500 ms).
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-        server.createContext("/", exchange -> {
-            sleep(SLOW_MS);
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        server.start();
+        HttpServer server = slowServer();
         int port = server.getAddress().getPort();
         Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
         KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0)
@@ -129,6 +123,47 @@ class SlowRequestTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void withTimedPortsSetOnlyThoseAreTimed() throws Exception {
+        // slow.request.ports: a host that cares about one service's port spares every other
+        // accepted connection its socket storage; the other server is just as slow, unseen.
+        HttpServer timed = slowServer();
+        HttpServer other = slowServer();
+        int timedPort = timed.getAddress().getPort();
+        int otherPort = other.getAddress().getPort();
+        Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
+        KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0)
+                .timedPorts(List.of(timedPort)).build();
+        try (KernelSource source = KernelSource.start(config, seen::add, 100)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 2; i++) {
+                for (int port : List.of(timedPort, otherPort)) {
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                }
+            }
+            KernelTests.await(() -> slow(seen, timedPort).size() >= 2, 5_000);
+            Thread.sleep(500);
+            assertEquals(2, slow(seen, timedPort).size(), "the timed port's slow requests cross");
+            assertEquals(List.of(), slow(seen, otherPort), "a port not listed is never timed");
+        } finally {
+            timed.stop(0);
+            other.stop(0);
+        }
+    }
+
+    /** A server on a free local port that answers every request after SLOW_MS. */
+    static HttpServer slowServer() throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        server.createContext("/", exchange -> {
+            sleep(SLOW_MS);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     static List<KernelEvent.SlowRequest> slow(Queue<KernelEvent> seen, int port) {
