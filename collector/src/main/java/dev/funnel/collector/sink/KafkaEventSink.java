@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,7 +30,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * carries the run's next sequence number and the loss since the previous batch, so the job
  * can tell complete windows from lossy ones. A host with nothing to say sends an empty batch
  * every kafka.heartbeat.ms: the job's event-time clock for this host (its watermark) would
- * otherwise stop, and the last window before a quiet spell never closes.
+ * otherwise stop, and the last window before a quiet spell never closes. The run's first batch
+ * is such an empty one, sent before any program is attached ({@link #announce}).
  *
  * <p>Backpressure: while Kafka cannot take a batch (down, or its buffer full), write() waits
  * and retries, so the pipeline's bounded backlog fills and drops (counted) upstream, and the
@@ -59,6 +63,8 @@ public final class KafkaEventSink implements EventSink {
     private volatile long giveUpAtNs = Long.MAX_VALUE;
     /** How long a stopping collector still waits for Kafka before it counts what it holds as lost. */
     static final long CLOSE_WAIT_NS = 30_000_000_000L;
+    /** How long a starting collector waits for Kafka to acknowledge its run's first batch. */
+    static final long ANNOUNCE_WAIT_MS = 10_000;
     /** The last delivery failure's class: a new kind is said once on stderr. Guarded by this. */
     private Class<?> lastFailure;
 
@@ -79,6 +85,68 @@ public final class KafkaEventSink implements EventSink {
         registry.setCompatibility(subject, "BACKWARD");
         this.encoder = new EventBatchEncoder(id);
         this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
+        announce();
+    }
+
+    /**
+     * Sends the run's first batch, empty, and waits up to ANNOUNCE_WAIT_MS for Kafka to
+     * acknowledge it; the constructor returns only then, so before any program is attached.
+     * From then on the job knows this run: a collector killed before its first events reached
+     * Kafka (the faults bench killed one 2 s into a storm on a busy machine, its first batches
+     * still unsent) leaves a silence the job reports as lost_visibility, not a run nobody heard
+     * of. With Kafka away it says so and goes on: a batch handed to the producer is delivered
+     * when Kafka is back, and one never handed over takes no sequence number (no false gap).
+     */
+    private void announce() {
+        long end = System.nanoTime() + ANNOUNCE_WAIT_MS * 1_000_000L;
+        lastSentNs = System.nanoTime();
+        LossLedger.Snapshot now = loss.snapshot();
+        byte[] value = encoder.encode(header(now), current);
+        Future<?> acked = null;
+        while (acked == null && System.nanoTime() < end) {
+            Future<?> f;
+            try {
+                f = producer.send(new ProducerRecord<>(topic, key, value), (md, err) -> {
+                    if (err == null) {
+                        batchesAcked.incrementAndGet();
+                    }
+                });
+            } catch (TimeoutException e) {
+                continue; // older clients throw "away"
+            } catch (KafkaException e) {
+                break; // refused outright: said below, and the run goes on
+            }
+            // "Away" (no metadata within max.block.ms) completes the future at once with a timeout.
+            if (!(f.isDone() && failedWith(f, TimeoutException.class))) {
+                acked = f;
+            }
+        }
+        try {
+            if (acked == null) {
+                throw new java.util.concurrent.TimeoutException("not reachable");
+            }
+            seq++; // handed over: Kafka has it, or will
+            reported = now;
+            acked.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            System.err.println("funnel collector: Kafka did not acknowledge this run's first batch within "
+                    + ANNOUNCE_WAIT_MS / 1000 + " s (" + (e.getCause() != null ? e.getCause() : e.getMessage())
+                    + "); attaching anyway, batches wait for Kafka");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean failedWith(Future<?> f, Class<? extends Throwable> type) {
+        try {
+            f.get();
+            return false;
+        } catch (ExecutionException e) {
+            return type.isInstance(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static Map<String, Object> producerConfig(KafkaSinkSettings s) {
@@ -131,15 +199,21 @@ public final class KafkaEventSink implements EventSink {
     private void sendBatch() {
         lastSentNs = System.nanoTime();
         LossLedger.Snapshot now = loss.snapshot();
-        LossLedger.Snapshot d = now.minus(reported);
+        EventBatchEncoder.Header header = header(now);
+        seq++;
         reported = now;
-        EventBatchEncoder.Header header = new EventBatchEncoder.Header(host.hostName(), host.bootId(), run, seq++,
-                System.currentTimeMillis() * 1_000_000L, new Loss(d.kernelDropped() + d.decodeLost(), d.kernelUntracked(),
-                        d.queueDropped(), d.kafkaFailed(), now.total()));
         int events = current.size();
         byte[] value = encoder.encode(header, current);
         current.clear();
         send(new ProducerRecord<>(topic, key, value), events);
+    }
+
+    /** The next batch's header: this run's next sequence number, the loss since the last batch sent. */
+    private EventBatchEncoder.Header header(LossLedger.Snapshot now) {
+        LossLedger.Snapshot d = now.minus(reported);
+        return new EventBatchEncoder.Header(host.hostName(), host.bootId(), run, seq,
+                System.currentTimeMillis() * 1_000_000L, new Loss(d.kernelDropped() + d.decodeLost(), d.kernelUntracked(),
+                        d.queueDropped(), d.kafkaFailed(), now.total()));
     }
 
     /**

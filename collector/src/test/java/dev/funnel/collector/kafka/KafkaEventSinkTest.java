@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The Kafka sink alone, fed the way the sink thread feeds it, against a real broker and
- * registry (no kernel): batches close at their size, carry the run's sequence without gaps
- * and the loss since the previous batch, and a quiet host still sends heartbeats.
+ * registry (no kernel): the run announces itself with an acknowledged empty batch, batches close
+ * at their size, carry the run's sequence without gaps and the loss since the previous batch,
+ * and a quiet host still sends heartbeats.
  */
 @Timeout(120)
 class KafkaEventSinkTest {
@@ -51,6 +52,9 @@ class KafkaEventSinkTest {
                 100, 1 << 20, 1 << 22, 30_000);
         LossLedger loss = new LossLedger();
         KafkaEventSink sink = new KafkaEventSink(settings, new HostInfo("sink-host", "boot-7"), loss);
+        // The run announces itself before the collector attaches anything: a kill from then on
+        // leaves a silence the job can see.
+        assertEquals(1, sink.batchesAcked(), "the run's first batch is acknowledged before the sink is ready");
         sink.write(forks(250, 1_000)); // two full batches of 100; 50 wait
         loss.queueDropped(5);
         loss.source(LossLedgerTest.source(8, 0, 0));
@@ -63,7 +67,8 @@ class KafkaEventSinkTest {
         sink.close();
 
         List<EventBatch> batches = EventTopicReader.readAll(kafka.bootstrapServers(), registry, "sink.events", 2000, 30_000);
-        assertEquals(List.of(100, 100, 100), batches.subList(0, 3).stream().map(b -> b.getEvents().size()).toList());
+        assertTrue(batches.get(0).getEvents().isEmpty(), "the announcement is an empty batch");
+        assertEquals(List.of(100, 100, 100), batches.subList(1, 4).stream().map(b -> b.getEvents().size()).toList());
         for (int i = 0; i < batches.size(); i++) {
             EventBatch b = batches.get(i);
             assertEquals(i, b.getSeq(), "a run's sequence has no gaps");
@@ -71,11 +76,11 @@ class KafkaEventSinkTest {
             assertEquals("boot-7", b.getBootId());
             assertEquals(batches.get(0).getCollectorRun(), b.getCollectorRun());
         }
-        assertEquals(0, batches.get(1).getLoss().getLostTotal());
-        assertEquals(5, batches.get(2).getLoss().getQueueDroppedSincePrev());
-        assertEquals(8, batches.get(2).getLoss().getKernelDroppedSincePrev());
-        assertEquals(13, batches.get(2).getLoss().getLostTotal());
-        List<EventBatch> heartbeats = batches.subList(3, batches.size());
+        assertEquals(0, batches.get(2).getLoss().getLostTotal());
+        assertEquals(5, batches.get(3).getLoss().getQueueDroppedSincePrev());
+        assertEquals(8, batches.get(3).getLoss().getKernelDroppedSincePrev());
+        assertEquals(13, batches.get(3).getLoss().getLostTotal());
+        List<EventBatch> heartbeats = batches.subList(4, batches.size());
         assertTrue(heartbeats.size() >= 2 && heartbeats.size() <= 4, "an empty batch every 300 ms of the idle second: "
                 + heartbeats.size());
         assertTrue(heartbeats.stream().allMatch(b -> b.getEvents().isEmpty() && b.getLoss().getLostTotal() == 13));
