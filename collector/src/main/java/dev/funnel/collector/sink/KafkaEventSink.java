@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -101,51 +102,21 @@ public final class KafkaEventSink implements EventSink {
         long end = System.nanoTime() + ANNOUNCE_WAIT_MS * 1_000_000L;
         lastSentNs = System.nanoTime();
         LossLedger.Snapshot now = loss.snapshot();
-        byte[] value = encoder.encode(header(now), current);
-        Future<?> acked = null;
-        while (acked == null && System.nanoTime() < end) {
-            Future<?> f;
-            try {
-                f = producer.send(new ProducerRecord<>(topic, key, value), (md, err) -> {
-                    if (err == null) {
-                        batchesAcked.incrementAndGet();
-                    }
-                });
-            } catch (TimeoutException e) {
-                continue; // older clients throw "away"
-            } catch (KafkaException e) {
-                break; // refused outright: said below, and the run goes on
-            }
-            // "Away" (no metadata within max.block.ms) completes the future at once with a timeout.
-            if (!(f.isDone() && failedWith(f, TimeoutException.class))) {
-                acked = f;
-            }
-        }
+        HandOver h = handOver(new ProducerRecord<>(topic, key, encoder.encode(header(now), current)), 0,
+                () -> Math.min(end, giveUpAtNs));
         try {
-            if (acked == null) {
-                throw new java.util.concurrent.TimeoutException("not reachable");
+            if (!h.handedOver()) {
+                throw new ExecutionException(h.refused() != null ? h.refused() : new TimeoutException("not reachable"));
             }
             seq++; // handed over: Kafka has it, or will
             reported = now;
-            acked.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            h.future().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             System.err.println("funnel collector: Kafka did not acknowledge this run's first batch within "
                     + ANNOUNCE_WAIT_MS / 1000 + " s (" + (e.getCause() != null ? e.getCause() : e.getMessage())
                     + "); attaching anyway, batches wait for Kafka");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static boolean failedWith(Future<?> f, Class<? extends Throwable> type) {
-        try {
-            f.get();
-            return false;
-        } catch (ExecutionException e) {
-            return type.isInstance(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -216,20 +187,30 @@ public final class KafkaEventSink implements EventSink {
                         d.queueDropped(), d.kafkaFailed(), now.total()));
     }
 
+    /** What became of one record: handed to the producer (its future), or not: refused, or Kafka still away. */
+    private record HandOver(Future<?> future, Exception refused) {
+        boolean handedOver() {
+            return future != null;
+        }
+    }
+
     /**
      * Hands one record to the producer, holding on (and so holding the backlog upstream) while
-     * Kafka is away. The producer reports "away" (no metadata for the topic, no buffer space
-     * within max.block.ms) by completing the callback at once, on this thread, with a
+     * Kafka is away, until the deadline (nanoTime, read again on every try: stopping() moves it).
+     * The producer reports "away" (no metadata for the topic, no buffer space within
+     * max.block.ms) by completing the callback at once, on this thread, with a
      * TimeoutException, not by throwing: that record was never sent, so it is tried again, not
-     * counted as lost. A failure on the producer's I/O thread (retries ran out after
-     * delivery.timeout.ms) is a real loss: counted, and said once per kind.
+     * counted as lost. A record refused outright (e.g. over the broker's size limit) is not tried
+     * again; the caller decides what either means. A failure on the producer's I/O thread
+     * (retries ran out after delivery.timeout.ms) is a real loss: counted, and said once per kind.
      */
-    private void send(ProducerRecord<byte[], byte[]> record, int events) {
+    private HandOver handOver(ProducerRecord<byte[], byte[]> record, int events, LongSupplier deadlineNs) {
         Thread caller = Thread.currentThread();
         while (true) {
             boolean[] away = {false};
+            Future<?> f;
             try {
-                producer.send(record, (md, err) -> {
+                f = producer.send(record, (md, err) -> {
                     if (err == null) {
                         delivered.addAndGet(events);
                         batchesAcked.incrementAndGet();
@@ -241,19 +222,25 @@ public final class KafkaEventSink implements EventSink {
                 });
             } catch (TimeoutException e) {
                 away[0] = true; // older clients throw it
+                f = null;
             } catch (KafkaException | IllegalArgumentException e) {
-                // Refused outright (e.g. a record over the broker's size limit): lost, counted, go on.
-                failed(events, e);
-                return;
+                return new HandOver(null, e);
             }
             if (!away[0]) {
-                return;
+                return new HandOver(f, null);
             }
             blockedMs += 1000;
-            if (System.nanoTime() > giveUpAtNs) {
-                failed(events, new TimeoutException("Kafka still away 30 s into shutdown"));
-                return;
+            if (System.nanoTime() > deadlineNs.getAsLong()) {
+                return new HandOver(null, null);
             }
+        }
+    }
+
+    /** A batch: while running, held until Kafka takes it; lost (counted) if refused, or still away 30 s into shutdown. */
+    private void send(ProducerRecord<byte[], byte[]> record, int events) {
+        HandOver h = handOver(record, events, () -> giveUpAtNs);
+        if (!h.handedOver()) {
+            failed(events, h.refused() != null ? h.refused() : new TimeoutException("Kafka still away 30 s into shutdown"));
         }
     }
 
