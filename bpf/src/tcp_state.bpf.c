@@ -85,6 +85,7 @@ static __always_inline void count_connect(void *ctx, const struct sock *sk, __u1
 static __always_inline void track_server(struct sock *sk, __u16 family)
 {
 	struct server_conn *conn;
+	struct tcp_sock *tp;
 	__u16 lport = sk->__sk_common.skc_num;
 
 	if (!port_timed(lport) || port_ignored(lport))
@@ -94,7 +95,9 @@ static __always_inline void track_server(struct sock *sk, __u16 family)
 		stat_add(FUNNEL_EV_SLOW_REQUEST, EMIT_STAT_UNTRACKED, 1); /* a connection we cannot time */
 		return;
 	}
-	conn->request_start_ns = 0;
+	/* What the client sent so far (its SYN) is not a request: only data from now on is. */
+	tp = bpf_skc_to_tcp_sock(sk);
+	conn->answered_rcv_nxt = tp ? tp->rcv_nxt : 0;
 	conn->family = family;
 	conn->lport = lport;
 	conn->rport = bpf_ntohs(sk->__sk_common.skc_dport);

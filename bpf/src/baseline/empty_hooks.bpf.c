@@ -18,12 +18,6 @@ int BPF_PROG(empty_tcp_state, const struct sock *sk, const int oldstate, const i
 	return 0;
 }
 
-SEC("tp_btf/sock_recv_length")
-int BPF_PROG(empty_recv, struct sock *sk, int ret, int flags)
-{
-	return 0;
-}
-
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(empty_send, struct sock *sk, int ret, int flags)
 {

@@ -166,7 +166,12 @@ public record KernelConfig(
         obj.setU64("short_lived_ns", shortLivedNs);
         obj.setU32("fd_pre_threshold", fdPreThreshold);
         obj.setU32("connect_pre_threshold", connectPreThreshold);
-        obj.setU64("slow_request_ns", slowRequestNs);
+        if (plan.programNames().contains("request_end")) {
+            // Timed in kernel ticks: strictly more than the threshold's ticks, so never a faster request.
+            long tick = KernelTicks.tickNs();
+            obj.setU64("tick_ns", tick);
+            obj.setU32("slow_request_ticks", (int) ((slowRequestNs + tick - 1) / tick));
+        }
         obj.setU16Array("ignored_lports", PORTS_MAX, ignoredPorts);
         obj.setU16Array("timed_lports", PORTS_MAX, timedPorts);
         obj.setU32("probe_tgid", probeTgid);

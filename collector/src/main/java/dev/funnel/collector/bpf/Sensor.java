@@ -9,7 +9,7 @@ import java.util.List;
  */
 public enum Sensor {
     PROCESS("handle_fork", "handle_exec", "handle_exit"),
-    SLOW_REQUEST("tcp_state", "request_start", "request_end"),
+    SLOW_REQUEST("tcp_state", "request_end"),
     FD_BURST(),
     CONNECT_BURST("tcp_state"),
     /** On-CPU stacks: a perf event per CPU, not a hook (see KernelSource and profile.CpuProfiler). */

@@ -35,7 +35,7 @@ class KernelConfigTest {
         try (BpfObject obj = BpfObject.openEmbedded()) {
             BpfException e = assertThrows(BpfException.class, () -> obj.setU64("no_such_knob", 1));
             assertTrue(e.getMessage().contains("no_such_knob"), e.getMessage());
-            BpfException size = assertThrows(BpfException.class, () -> obj.setU32("slow_request_ns", 1));
+            BpfException size = assertThrows(BpfException.class, () -> obj.setU32("tick_ns", 1));
             assertTrue(size.getMessage().contains("8 bytes"), size.getMessage());
         }
     }

@@ -8,7 +8,10 @@ import dev.funnel.collector.bpf.KernelConfig;
 import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.collector.pipeline.KernelSource;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,6 +154,47 @@ class SlowRequestTest {
         } finally {
             timed.stop(0);
             other.stop(0);
+        }
+    }
+
+    @Test
+    void aRequestIsTimedFromItsArrivalAndUnaskedDataNever() throws Exception {
+        // What the client waits for: a request that sat unread in the socket for SLOW_MS and
+        // was then answered at once is slow. A server that pushes data nobody asked for (a
+        // greeting, a stream), with the same pause, answers nothing and is never timed.
+        try (ServerSocket queued = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+                ServerSocket pushing = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
+            KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0).build();
+            try (KernelSource source = KernelSource.start(config, seen::add, 100)) {
+                Thread server = new Thread(() -> {
+                    try (Socket q = queued.accept(); Socket p = pushing.accept()) {
+                        sleep(SLOW_MS); // the request waits, unread
+                        q.getInputStream().read(new byte[64]);
+                        q.getOutputStream().write("answer\n".getBytes());
+                        p.getOutputStream().write("hello\n".getBytes());
+                        sleep(SLOW_MS);
+                        p.getOutputStream().write("more\n".getBytes());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                server.start();
+                try (Socket q = new Socket(queued.getInetAddress(), queued.getLocalPort());
+                        Socket p = new Socket(pushing.getInetAddress(), pushing.getLocalPort())) {
+                    q.getOutputStream().write("question\n".getBytes());
+                    assertTrue(q.getInputStream().read(new byte[64]) > 0, "answered");
+                    assertTrue(p.getInputStream().readNBytes(11).length == 11, "both pushes read");
+                }
+                server.join(10_000);
+                KernelTests.await(() -> !slow(seen, queued.getLocalPort()).isEmpty(), 5_000);
+                Thread.sleep(500);
+                List<KernelEvent.SlowRequest> slow = slow(seen, queued.getLocalPort());
+                assertEquals(1, slow.size(), "the request that waited unread is slow");
+                long ms = slow.get(0).durationNs() / 1_000_000;
+                assertTrue(ms >= SLOW_MS && ms < SLOW_MS + 400, "duration " + ms + " ms");
+                assertEquals(List.of(), slow(seen, pushing.getLocalPort()), "data nobody asked for is never timed");
+            }
         }
     }
 
