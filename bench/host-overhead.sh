@@ -49,7 +49,7 @@ WHEN="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 {
     echo "# Host overhead: the workload's own throughput with the collector attached / alone"
     echo
-    echo "$WHEN, $PAIRS alternating pairs of ${SECONDS_PER_RUN} s per workload. Machine: $(machine)."
+    echo "$WHEN, $PAIRS alternating pairs of ${SECONDS_PER_RUN} s per workload; redis (steady: its client runs throughout, the collector is switched under it, the figure is redis's own count of commands processed): $((PAIRS * SECONDS_PER_RUN)) alternating pairs of 1 s. Machine: $(machine)."
     echo "Collector: its own JVM with the systemd unit's flags, Kafka sink${SETS[*]:+, settings: ${SETS[*]}}."
     echo
     echo "| workload | figure | alone (median) | with collector (median) | ratio (median) | 90% interval of the median | spread (min-max) | accounted: Funnel's CPU while it runs | less the accounting's clock reads | target | met |"

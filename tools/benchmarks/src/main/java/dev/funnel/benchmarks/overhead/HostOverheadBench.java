@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  * started once per workload and warmed up first ({@value #COLLECTOR_WARMUP_S} s), then one discarded
  * run of the workload (its first run can be far off the rest): "alone" is
  * that same collector paused (SIGUSR1: every program detached), "with" is it resumed
- * (SIGUSR2). So both sides have the same warm JVM beside them, and what differs is what the
+ * (SIGUSR2). A steady workload (redis, whose own count of commands processed can be read at
+ * any moment) is measured in pairs of seconds instead, its client running throughout and the
+ * collector switched under it: PAIRS x SECONDS pairs of 1 s, where this machine's drift (a 4 s
+ * run moves several percent against the next) hits both sides alike. So both sides have the same warm JVM beside them, and what differs is what the
  * kernel programs and the events they send cost; a collector started per run would instead
  * charge its JIT warm-up (about 3 s of CPU in its first 10 s) to the workload. Then, with the
  * kernel's per-program accounting on (kernel.bpf_stats_enabled, which adds a clock read or two
@@ -42,9 +45,13 @@ public final class HostOverheadBench {
     static final String COLLECTOR_ROW = "collector process";
     /** After a pause or resume, before the measured run starts. */
     static final int SETTLE_MS = 1000;
+    /** Steady workloads: one side of a pair, its settling after the switch, the client's warm-up. */
+    static final int STEADY_PHASE_MS = 1000;
+    static final int STEADY_SETTLE_MS = 300;
+    static final int STEADY_WARMUP_MS = 3000;
     /** Funnel's program -> the empty program on its hook (empty_hooks.bpf.c). */
     static final Map<String, String> FLOOR_OF = Map.of(
-            "tcp_state", "empty_tcp_state", "request_start", "empty_recv", "request_end", "empty_send",
+            "tcp_state", "empty_tcp_state", "request_end", "empty_send",
             "handle_fork", "empty_fork", "handle_exec", "empty_exec", "handle_exit", "empty_exit");
 
     private HostOverheadBench() {}
@@ -82,31 +89,16 @@ public final class HostOverheadBench {
                 w.setUp(work);
                 collector.start();
                 try {
-                    // One run thrown away first: a workload's first run can be far off the rest
-                    // (stress-ng --open's first ran 6-8x faster than the ones after it, its files
-                    // not yet in the dentry cache's steady state), and it would land on one side.
-                    collector.pause();
-                    System.err.printf("host overhead: %-32s warm-up run (discarded): %.0f %s%n", w.name,
-                            w.run(seconds, work), w.metric);
+                    List<double[]> measured = w instanceof Workload.Steady steady
+                            ? steadyPairs(w, steady, pairs * seconds, collector)
+                            : pairs(w, pairs, seconds, work, collector);
                     List<Double> ratios = new ArrayList<>();
-                    for (int p = 0; p < pairs; p++) {
-                        boolean aloneFirst = p % 2 == 0;
-                        double alone = 0;
-                        double with = 0;
-                        for (int side = 0; side < 2; side++) {
-                            if ((side == 0) == aloneFirst) {
-                                collector.pause();
-                                alone = w.run(seconds, work);
-                            } else {
-                                collector.resume();
-                                with = w.run(seconds, work);
-                            }
-                        }
+                    for (int p = 0; p < measured.size(); p++) {
+                        double alone = measured.get(p)[0];
+                        double with = measured.get(p)[1];
                         ratios.add(with / alone);
                         runs.add(String.format("\"%s\",%s,%.2f,%d,%s,%.1f,%.1f,%.4f", w.name, w.metric, w.target, p,
-                                aloneFirst ? "alone-first" : "with-first", alone, with, with / alone));
-                        System.err.printf("host overhead: %-32s pair %d/%d: alone %.0f, with %.0f %s: %.3f%n", w.name,
-                                p + 1, pairs, alone, with, w.metric, with / alone);
+                                p % 2 == 0 ? "alone-first" : "with-first", alone, with, with / alone));
                     }
                     Collections.sort(ratios);
                     System.err.printf("host overhead: %-32s median %.3f (%.3f-%.3f)%n", w.name, median(ratios),
@@ -122,6 +114,73 @@ public final class HostOverheadBench {
         Files.write(Path.of(prefix + "-programs.csv"), programs);
     }
 
+    /** Alternating pairs of whole runs ({alone, with} each), after one run thrown away. */
+    static List<double[]> pairs(Workload w, int pairs, int seconds, Path work, CollectorProcess collector)
+            throws Exception {
+        // One run thrown away first: a workload's first run can be far off the rest
+        // (stress-ng --open's first ran 6-8x faster than the ones after it, its files
+        // not yet in the dentry cache's steady state), and it would land on one side.
+        collector.pause(SETTLE_MS);
+        System.err.printf("host overhead: %-32s warm-up run (discarded): %.0f %s%n", w.name,
+                w.run(seconds, work), w.metric);
+        List<double[]> out = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            double[] pair = new double[2];
+            for (int side : p % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                if (side == 0) {
+                    collector.pause(SETTLE_MS);
+                } else {
+                    collector.resume(SETTLE_MS);
+                }
+                pair[side] = w.run(seconds, work);
+            }
+            out.add(pair);
+            System.err.printf("host overhead: %-32s pair %d/%d: alone %.0f, with %.0f %s: %.3f%n", w.name,
+                    p + 1, pairs, pair[0], pair[1], w.metric, pair[1] / pair[0]);
+        }
+        return out;
+    }
+
+    /**
+     * Alternating pairs of seconds ({alone, with} each) of a steady workload: its client runs
+     * throughout, and the collector is switched off and on under it; each side is the server's
+     * own count over STEADY_PHASE_MS after STEADY_SETTLE_MS. The client starts while the
+     * collector runs, so a keep-alive client's connections are timed, as they would be on a host
+     * where the collector was there first.
+     */
+    static List<double[]> steadyPairs(Workload w, Workload.Steady steady, int pairs, CollectorProcess collector)
+            throws Exception {
+        collector.resume(STEADY_SETTLE_MS);
+        steady.startClient();
+        List<double[]> out = new ArrayList<>();
+        try {
+            Thread.sleep(STEADY_WARMUP_MS);
+            for (int p = 0; p < pairs; p++) {
+                double[] pair = new double[2];
+                for (int side : p % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                    if (side == 0) {
+                        collector.pause(STEADY_SETTLE_MS);
+                    } else {
+                        collector.resume(STEADY_SETTLE_MS);
+                    }
+                    long c0 = steady.count();
+                    long t0 = System.nanoTime();
+                    Thread.sleep(STEADY_PHASE_MS);
+                    long c1 = steady.count();
+                    pair[side] = (c1 - c0) / ((System.nanoTime() - t0) / 1e9);
+                }
+                out.add(pair);
+                if ((p + 1) % 8 == 0 || p + 1 == pairs) {
+                    System.err.printf("host overhead: %-32s steady pair %d/%d: alone %.0f, with %.0f %s: %.3f%n",
+                            w.name, p + 1, pairs, pair[0], pair[1], w.metric, pair[1] / pair[0]);
+                }
+            }
+        } finally {
+            steady.stopClient();
+        }
+        return out;
+    }
+
     /**
      * One run with the kernel's per-program accounting on: runs and ns per run of each Funnel
      * program, and of the empty program on its hook (attached for this run only).
@@ -132,7 +191,7 @@ public final class HostOverheadBench {
         try (BpfObject empty = BpfObject.openEmbedded(BpfObject.EMPTY_HOOKS, "funnel_floor")) {
             empty.load();
             empty.programs().forEach(p -> empty.attach(p.name()));
-            collector.resume();
+            collector.resume(SETTLE_MS);
             Map<String, long[]> s0 = BpfStats.read();
             long cpu0 = collector.cpuNanos();
             long t0 = System.nanoTime();
@@ -204,16 +263,17 @@ public final class HostOverheadBench {
             Thread.sleep(COLLECTOR_WARMUP_S * 1000L);
         }
 
-        void pause() throws IOException, InterruptedException {
-            signal("USR1", "paused", true);
+        void pause(int settleMs) throws IOException, InterruptedException {
+            signal("USR1", "paused", true, settleMs);
         }
 
-        void resume() throws IOException, InterruptedException {
-            signal("USR2", "resumed", false);
+        void resume(int settleMs) throws IOException, InterruptedException {
+            signal("USR2", "resumed", false, settleMs);
         }
 
         /** Sends the signal unless already in that state, waits for the collector to say so, settles. */
-        private void signal(String sig, String says, boolean pausedAfter) throws IOException, InterruptedException {
+        private void signal(String sig, String says, boolean pausedAfter, int settleMs)
+                throws IOException, InterruptedException {
             if (paused == pausedAfter) {
                 return;
             }
@@ -221,7 +281,7 @@ public final class HostOverheadBench {
             new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor();
             awaitLog("funnel collector: " + says, count);
             paused = pausedAfter;
-            Thread.sleep(SETTLE_MS);
+            Thread.sleep(settleMs);
         }
 
         /** Waits until the log holds text at least `times` times (it may be there from before). */

@@ -34,6 +34,22 @@ abstract class Workload {
     /** One measured run of about seconds; returns the throughput figure. */
     abstract double run(int seconds, Path work) throws Exception;
 
+    /**
+     * A server workload whose own count of work done can be read while its client runs without
+     * a break (redis: commands processed). The bench then keeps the client running and switches
+     * the collector on and off every second, so this machine's drift, which moves one 4 s run
+     * against the next by several percent, hits both sides of a pair alike.
+     */
+    interface Steady {
+        /** Starts the client; it runs until stopClient(). */
+        void startClient() throws Exception;
+
+        /** The server's own count so far. */
+        long count() throws IOException;
+
+        void stopClient();
+    }
+
     /** Runs a command to its end (at most timeoutS), returns its stdout+stderr; fails with them on a bad exit. */
     static String exec(List<String> cmd, long timeoutS) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -78,51 +94,104 @@ abstract class Workload {
     /** redis-benchmark against a redis-server of its own: keep-alive SET/GET, or a new connection per PING. */
     static Workload redis(boolean keepAlive, double target) {
         String name = keepAlive ? "redis SET+GET keep-alive" : "redis PING new connection each";
-        return new Workload(name, "requests/s", target) {
-            private Process server;
-            private int port;
+        return new Redis(name, target, keepAlive);
+    }
 
-            @Override
-            void setUp(Path work) throws Exception {
-                port = dev.funnel.embedded.Ports.free();
-                server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--dir", work.toString())
-                        .redirectOutput(work.resolve("redis.log").toFile()).redirectErrorStream(true).start();
-                for (int i = 0; i < 100 && !dev.funnel.embedded.Ports.listening(port); i++) {
-                    Thread.sleep(100);
-                }
-            }
+    /** redis-server and redis-benchmark; steady: redis's own count of commands processed (INFO stats). */
+    private static final class Redis extends Workload implements Steady {
+        private static final Pattern PROCESSED = Pattern.compile("total_commands_processed:(\\d+)");
+        private final boolean keepAlive;
+        private Process server;
+        private Process client;
+        private int port;
 
-            @Override
-            void tearDown() {
-                if (server != null) {
-                    server.destroy();
-                }
-            }
+        Redis(String name, double target, boolean keepAlive) {
+            super(name, "requests/s", target); // redis-benchmark's figure; steady: redis's own count
+            this.keepAlive = keepAlive;
+        }
 
-            @Override
-            double run(int seconds, Path work) throws Exception {
-                // redis-benchmark counts requests, not time: about seconds' worth at this machine's
-                // rate (keep-alive: two tests of ~40k requests/s; a new connection each: ~12-14k/s,
-                // which 4,000 per second had cut to 1.4 s runs, too short to hold still).
-                int n = keepAlive ? 40_000 * seconds : 12_000 * seconds;
-                List<String> cmd = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1", "-p",
-                        Integer.toString(port), "-q", "--csv", "-n", Integer.toString(n), "-c", "20", "-k",
-                        keepAlive ? "1" : "0", "-t", keepAlive ? "set,get" : "ping_inline"));
-                String out = exec(cmd, seconds * 20L + 60);
-                Matcher m = Pattern.compile("^\"[A-Z_]+\",\"([0-9.]+)\"", Pattern.MULTILINE).matcher(out);
-                double sum = 0;
-                int tests = 0;
-                while (m.find()) {
-                    sum += Double.parseDouble(m.group(1));
-                    tests++;
-                }
-                if (tests == 0) {
-                    throw new IOException("no requests/s in:\n" + out);
-                }
-                return sum / tests;
+        @Override
+        void setUp(Path work) throws Exception {
+            port = dev.funnel.embedded.Ports.free();
+            server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", work.toString())
+                    .redirectOutput(work.resolve("redis.log").toFile()).redirectErrorStream(true).start();
+            for (int i = 0; i < 100 && !dev.funnel.embedded.Ports.listening(port); i++) {
+                Thread.sleep(100);
             }
-        };
+        }
+
+        @Override
+        void tearDown() {
+            stopClient();
+            if (server != null) {
+                server.destroy();
+            }
+        }
+
+        /** redis-benchmark's arguments for n requests (-l: loop until stopped). */
+        private List<String> benchmark(String n, boolean loop) {
+            List<String> cmd = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1", "-p",
+                    Integer.toString(port), "-q", "--csv", "-n", n, "-c", "20", "-k",
+                    keepAlive ? "1" : "0", "-t", keepAlive ? "set,get" : "ping_inline"));
+            if (loop) {
+                cmd.add("-l");
+            }
+            return cmd;
+        }
+
+        @Override
+        double run(int seconds, Path work) throws Exception {
+            // redis-benchmark counts requests, not time: about seconds' worth at this machine's
+            // rate (keep-alive: two tests of ~40k requests/s; a new connection each: ~12-14k/s,
+            // which 4,000 per second had cut to 1.4 s runs, too short to hold still).
+            int n = keepAlive ? 40_000 * seconds : 12_000 * seconds;
+            String out = exec(benchmark(Integer.toString(n), false), seconds * 20L + 60);
+            Matcher m = Pattern.compile("^\"[A-Z_]+\",\"([0-9.]+)\"", Pattern.MULTILINE).matcher(out);
+            double sum = 0;
+            int tests = 0;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+                tests++;
+            }
+            if (tests == 0) {
+                throw new IOException("no requests/s in:\n" + out);
+            }
+            return sum / tests;
+        }
+
+        @Override
+        public void startClient() throws IOException {
+            client = new ProcessBuilder(benchmark("1000000000", true)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        }
+
+        @Override
+        public long count() throws IOException {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("INFO stats\r\n".getBytes());
+                java.io.InputStream in = s.getInputStream();
+                StringBuilder reply = new StringBuilder();
+                byte[] buf = new byte[8192];
+                // A bulk string: "$<length>\r\n<payload>\r\n"; the counter is in the payload's first lines.
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    reply.append(new String(buf, 0, r));
+                    Matcher m = PROCESSED.matcher(reply);
+                    if (m.find() && reply.indexOf("\r\n", m.end()) >= 0) {
+                        return Long.parseLong(m.group(1));
+                    }
+                }
+                throw new IOException("no total_commands_processed in redis's INFO stats: " + reply);
+            }
+        }
+
+        @Override
+        public void stopClient() {
+            if (client != null) {
+                client.destroy();
+                client = null;
+            }
+        }
     }
 
     /** wrk, one thread and 20 connections, against nginx serving a small static page. */
