@@ -678,6 +678,17 @@ static jlong JNICALL nb_boot_now(JNIEnv *env, jclass cls)
 	return b.tv_sec * 1000000000LL + b.tv_nsec;
 }
 
+/* The kernel's tick, ns: a coarse clock's resolution is one tick (1 s / CONFIG_HZ), in any
+ * container, with no file to read. -1 if the call fails. */
+static jlong JNICALL nb_tick_ns(JNIEnv *env, jclass cls)
+{
+	struct timespec r;
+
+	if (clock_getres(CLOCK_MONOTONIC_COARSE, &r))
+		return -1;
+	return r.tv_sec * 1000000000LL + r.tv_nsec;
+}
+
 static void JNICALL nb_mount_tracefs(JNIEnv *env, jclass cls, jstring jtarget)
 {
 	const char *target = utf(env, jtarget);
@@ -738,6 +749,7 @@ static const JNINativeMethod methods[] = {
 	{ "structLayout", "(JLjava/lang/String;)[Ljava/lang/String;", (void *)nb_struct_layout },
 	{ "bootClockOffsetNs", "()J", (void *)nb_boot_offset },
 	{ "bootClockNowNs", "()J", (void *)nb_boot_now },
+	{ "tickNs", "()J", (void *)nb_tick_ns },
 	{ "mountTracefs", "(Ljava/lang/String;)V", (void *)nb_mount_tracefs },
 	{ "libbpfVersion", "()Ljava/lang/String;", (void *)nb_libbpf_version },
 	{ "detach", "(J)V", (void *)nb_detach },

@@ -1,6 +1,6 @@
 package dev.funnel.collector.bpf;
 
-/** The kernel's boot clock, which BPF timestamps use (bpf_ktime_get_boot_ns). */
+/** The kernel's boot clock, which BPF timestamps use (bpf_ktime_get_boot_ns), and its tick. */
 public final class Clocks {
     private Clocks() {}
 
@@ -14,5 +14,20 @@ public final class Clocks {
     public static long bootNowNs() {
         NativeLoader.ensureLoaded();
         return NativeBpf.bootClockNowNs();
+    }
+
+    /**
+     * The kernel's tick (1 s / CONFIG_HZ), ns: slow requests are timed in ticks, the unit the
+     * kernel keeps a TCP connection's last receive in (slow_request.bpf.c). It is the coarse
+     * clocks' resolution, which any process may ask for.
+     */
+    public static long tickNs() {
+        NativeLoader.ensureLoaded();
+        long ns = NativeBpf.tickNs();
+        if (ns <= 0 || ns > 1_000_000_000L) {
+            throw new IllegalStateException("slow_request times requests in kernel ticks, and this kernel gave "
+                    + ns + " ns as a tick (clock_getres(CLOCK_MONOTONIC_COARSE)); drop slow_request from sensors");
+        }
+        return ns;
     }
 }

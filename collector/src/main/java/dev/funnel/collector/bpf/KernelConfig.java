@@ -168,7 +168,7 @@ public record KernelConfig(
         obj.setU32("connect_pre_threshold", connectPreThreshold);
         if (plan.programNames().contains("request_end")) {
             // Timed in kernel ticks: strictly more than the threshold's ticks, so never a faster request.
-            long tick = KernelTicks.tickNs();
+            long tick = Clocks.tickNs();
             obj.setU64("tick_ns", tick);
             obj.setU32("slow_request_ticks", (int) ((slowRequestNs + tick - 1) / tick));
         }

@@ -60,6 +60,9 @@ final class NativeBpf {
 
     static native long bootClockNowNs();
 
+    /** The resolution of CLOCK_MONOTONIC_COARSE: one kernel tick, ns; -1 if unknown. */
+    static native long tickNs();
+
     static native void mountTracefs(String target);
 
     static native String libbpfVersion();

@@ -60,7 +60,7 @@ public final class CollectorConfig {
                     "Opens per process and bucket before counts leave the kernel."),
             ConfigKey.of("connect.pre.threshold", "16", NON_NEGATIVE_INT,
                     "Connects per process, destination and bucket before counts leave the kernel."),
-            ConfigKey.of("slow.request.ms", "500", POSITIVE_INT, "Server requests slower than this leave the kernel."),
+            ConfigKey.of("slow.request.ms", "500", POSITIVE_INT, "Server requests slower than this leave the kernel (timed in kernel ticks, 4 ms at CONFIG_HZ=250)."),
             ConfigKey.of("slow.request.ignore.ports", "9092", PORTS,
                     "Local ports never timed (at most 8): long-poll servers answer late by design, e.g. Kafka."),
             ConfigKey.of("slow.request.ports", "", PORTS,

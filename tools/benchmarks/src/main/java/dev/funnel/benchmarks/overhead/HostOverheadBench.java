@@ -114,6 +114,11 @@ public final class HostOverheadBench {
         Files.write(Path.of(prefix + "-programs.csv"), programs);
     }
 
+    /** A pair's sides in the order they run: 0 (alone) first in even pairs, 1 (with) first in odd ones. */
+    static int[] sides(int pair) {
+        return pair % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0};
+    }
+
     /** Alternating pairs of whole runs ({alone, with} each), after one run thrown away. */
     static List<double[]> pairs(Workload w, int pairs, int seconds, Path work, CollectorProcess collector)
             throws Exception {
@@ -126,12 +131,8 @@ public final class HostOverheadBench {
         List<double[]> out = new ArrayList<>();
         for (int p = 0; p < pairs; p++) {
             double[] pair = new double[2];
-            for (int side : p % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
-                if (side == 0) {
-                    collector.pause(SETTLE_MS);
-                } else {
-                    collector.resume(SETTLE_MS);
-                }
+            for (int side : sides(p)) {
+                collector.switchTo(side, SETTLE_MS);
                 pair[side] = w.run(seconds, work);
             }
             out.add(pair);
@@ -157,12 +158,8 @@ public final class HostOverheadBench {
             Thread.sleep(STEADY_WARMUP_MS);
             for (int p = 0; p < pairs; p++) {
                 double[] pair = new double[2];
-                for (int side : p % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
-                    if (side == 0) {
-                        collector.pause(STEADY_SETTLE_MS);
-                    } else {
-                        collector.resume(STEADY_SETTLE_MS);
-                    }
+                for (int side : sides(p)) {
+                    collector.switchTo(side, STEADY_SETTLE_MS);
                     long c0 = steady.count();
                     long t0 = System.nanoTime();
                     Thread.sleep(STEADY_PHASE_MS);
@@ -261,6 +258,15 @@ public final class HostOverheadBench {
             paused = false;
             awaitLog("attached", 1);
             Thread.sleep(COLLECTOR_WARMUP_S * 1000L);
+        }
+
+        /** Side 0 of a pair: paused (the workload alone); side 1: resumed (with the collector). */
+        void switchTo(int side, int settleMs) throws IOException, InterruptedException {
+            if (side == 0) {
+                pause(settleMs);
+            } else {
+                resume(settleMs);
+            }
         }
 
         void pause(int settleMs) throws IOException, InterruptedException {
