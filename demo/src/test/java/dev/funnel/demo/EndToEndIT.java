@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.kernel.KernelTests;
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertWatch;
 import dev.funnel.alerts.JobProgress;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
+import dev.funnel.job.detect.Detectors;
+import dev.funnel.job.rules.Rule;
 import dev.funnel.schema.Alert;
 import dev.funnel.workloads.ContainerScope;
 import dev.funnel.workloads.Workloads;
@@ -19,7 +22,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,12 +116,13 @@ class EndToEndIT {
         assertEquals(1, aboutStorm.size(), "exactly one alert for the storm: " + aboutStorm);
         Alert a = first.alert();
         assertEquals("fork_storm", a.getDetector());
-        // Four detectors see this storm; people get one alert that lists the four findings.
+        // Up to four detectors see this storm; people get one alert that lists the findings made by the time it goes out.
         List<String> findings = detectors(a);
         assertEquals("fork_storm", findings.get(0), "the headline's finding first: " + findings);
-        assertEquals(4, findings.size(), "the findings of one incident: " + findings);
-        assertEquals(java.util.Set.of("fork_storm", "fork_bomb", "short_lived_flood", "sustained_fork_rate"),
-                java.util.Set.copyOf(findings), "the findings of one incident");
+        assertEquals(findings.size(), Set.copyOf(findings).size(), "each finding once: " + findings);
+        StormFindings expected = StormFindings.of(a.getObserved());
+        assertTrue(findings.containsAll(expected.must()) && expected.may().containsAll(findings),
+                "the findings of one incident: " + findings + ", expected " + expected);
         assertEquals(funnel.collector().host().hostName(), a.getHost());
         assertTrue(a.getExe() != null && a.getExe().endsWith("/funnel-workload"), "exe: " + a.getExe());
         assertEquals(ProcessHandle.current().pid(), a.getPpid(), "parent: this test's JVM");
@@ -132,6 +138,35 @@ class EndToEndIT {
         System.out.println(AlertFormat.outcome(would));
         assertTrue(List.of("dry_run", "target_gone").contains(would.getOutcome().toString()),
                 "dry-run touches nothing (the storm may be over by then): " + would);
+    }
+
+    /**
+     * The findings the storm's alert must list, and may, from the forks its headline counted.
+     * The alert goes out when fork_storm's first window over its threshold closes, with the
+     * findings made by then; later ones join the incident as suppressed. short_lived_flood and
+     * sustained_fork_rate have crossed by then on every day this machine has had (390-5,600
+     * forks/s). fork_bomb counts the storm's session in the same 1 s windows against 400: more
+     * than 400 in the headline's window on a fast day, fewer on a slow one whose storm first
+     * crosses 200 in a window under 400. The session's count and the process's are the same
+     * forks, but in records of their own, and a record counts in the window of its last fork:
+     * up to one flush interval's forks (250 ms) fall into the next window in one count and not
+     * in the other. So fork_bomb must be listed when the headline's count, less that share, is
+     * over 400, must not be when it is under 400 with it, and may be in between.
+     */
+    record StormFindings(double headlineForks, Set<String> must, Set<String> may) {
+        static StormFindings of(double headlineForks) {
+            Rule bomb = Detectors.defaultRules().get("fork_bomb");
+            double edge = CollectorConfig.defaults().kernel().flushNs() / 1e6 / bomb.windowMs(); // share of a window
+            Set<String> must = new HashSet<>(List.of("fork_storm", "short_lived_flood", "sustained_fork_rate"));
+            Set<String> may = new HashSet<>(must);
+            if (headlineForks * (1 - edge) > bomb.threshold()) {
+                must.add("fork_bomb");
+            }
+            if (headlineForks * (1 + edge) > bomb.threshold()) {
+                may.add("fork_bomb");
+            }
+            return new StormFindings(headlineForks, must, may);
+        }
     }
 
     /**
