@@ -98,7 +98,7 @@ public final class HostOverheadBench {
                         double with = measured.get(p)[1];
                         ratios.add(with / alone);
                         runs.add(String.format("\"%s\",%s,%.2f,%d,%s,%.1f,%.1f,%.4f", w.name, w.metric, w.target, p,
-                                p % 2 == 0 ? "alone-first" : "with-first", alone, with, with / alone));
+                                sides(p)[0] == 0 ? "alone-first" : "with-first", alone, with, with / alone));
                     }
                     Collections.sort(ratios);
                     System.err.printf("host overhead: %-32s median %.3f (%.3f-%.3f)%n", w.name, median(ratios),
