@@ -68,7 +68,7 @@ with open(prefix + ".csv", "w") as out:
     out.write("frame,alone_1_pct,with_pct,alone_2_pct\n")
     for f in sorted(frames, key=lambda f: -pct("with", f)):
         out.write(f"{f},{pct('alone-1', f):.3f},{pct('with', f):.3f},{pct('alone-2', f):.3f}\n")
-bpf = [f for f in frames if counts["alone-1"][f] == 0 and counts["alone-2"][f] == 0 and counts["with"][f] > 0]
+only_with = [f for f in frames if counts["alone-1"][f] == 0 and counts["alone-2"][f] == 0 and counts["with"][f] > 0]
 lines = [f"# Where stress-ng --{stressor} spends kernel time with the collector attached", "",
          f"{datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%SZ')}. Machine: {machine}.", "",
          f"Samples of stress-ng's stacks (leaf frame), 999 Hz: {totals['alone-1']} alone, {totals['with']} with the collector, {totals['alone-2']} alone again.",
@@ -76,8 +76,8 @@ lines = [f"# Where stress-ng --{stressor} spends kernel time with the collector 
          "| leaf frame | alone (%) | with the collector (%) | alone again (%) |", "|---|---:|---:|---:|"]
 for f in grown:
     lines.append(f"| {f} | {pct('alone-1', f):.2f} | {pct('with', f):.2f} | {pct('alone-2', f):.2f} |")
-lines += ["", f"Frames seen only with the collector: {sum(pct('with', f) for f in bpf):.2f}% of the workload's samples "
-          f"({', '.join(sorted(bpf, key=lambda f: -counts['with'][f])[:6])}).", ""]
+lines += ["", f"Frames seen only with the collector: {sum(pct('with', f) for f in only_with):.2f}% of the workload's samples "
+          f"({', '.join(sorted(only_with, key=lambda f: -counts['with'][f])[:6])}).", ""]
 open(prefix + ".md", "w").write("\n".join(lines))
 print("\n".join(lines))
 EOF

@@ -144,8 +144,8 @@ class EndToEndIT {
      * The findings the storm's alert must list, and may, from the forks its headline counted.
      * The alert goes out when fork_storm's first window over its threshold closes, with the
      * findings made by then; later ones join the incident as suppressed. short_lived_flood and
-     * sustained_fork_rate have crossed by then on every day this machine has had (390-5,600
-     * forks/s). fork_bomb counts the storm's session in the same 1 s windows against 400: more
+     * sustained_fork_rate have crossed by then in every run so far (headlines of 440-5,600 forks
+     * in 1 s). fork_bomb counts the storm's session in the same 1 s windows against 400: more
      * than 400 in the headline's window on a fast day, fewer on a slow one whose storm first
      * crosses 200 in a window under 400. The session's count and the process's are the same
      * forks, but in records of their own, and a record counts in the window of its last fork:
