@@ -14,10 +14,7 @@ PAIRS="${1:-6}"
 SECS="${2:-10}"
 HZ="${3:-49}"
 [ "$(id -u)" = 0 ] || { echo "cpu-sampler: needs root (perf events, BPF, kernel.bpf_stats_enabled)" >&2; exit 1; }
-command -v stress-ng >/dev/null || {
-    echo "cpu-sampler: installing stress-ng ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends stress-ng >/dev/null
-}
+command -v stress-ng >/dev/null || bench_install cpu-sampler stress-ng
 bench_build
 CSV="$RESULTS/cpu-sampler.csv"
 LOG="$BENCH_ROOT/bench/build/cpu-sampler-collector.log"

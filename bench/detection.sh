@@ -27,9 +27,7 @@ for tool in stress-ng wrk nginx redis-benchmark python3 make gcc; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-    echo "detection: installing the corpus's tools (stress-ng wrk nginx-light redis-tools python3 make gcc) ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        stress-ng wrk nginx-light redis-tools python3 make gcc >/dev/null
+    bench_install "detection: the corpus's tools" stress-ng wrk nginx-light redis-tools python3 make gcc
 fi
 bench_build
 RULES=""

@@ -33,9 +33,7 @@ for tool in stress-ng redis-server redis-benchmark wrk nginx bpftool; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-    echo "host-overhead: installing stress-ng redis-server redis-tools wrk nginx-light bpftool ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        stress-ng redis-server redis-tools wrk nginx-light bpftool >/dev/null
+    bench_install host-overhead stress-ng redis-server redis-tools wrk nginx-light bpftool
     # The packages start their services; the bench runs its own on free ports.
     systemctl stop redis-server nginx 2>/dev/null || true
 fi

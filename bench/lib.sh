@@ -9,6 +9,15 @@ bench_build() {
     "$BENCH_ROOT/bin/funnel" build >/dev/null
 }
 
+# bench_install WHO PACKAGE...: installs the Debian packages a bench needs, saying so on stderr.
+# apt-get update first: a fresh machine has no package lists, and install alone fails there.
+bench_install() {
+    local who="$1"
+    shift
+    echo "$who: installing $* ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 machine() {
     printf '%s; %s cores; %s; %s' "$(uname -r)" "$(nproc)" \
         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(java -version 2>&1 | head -1)"

@@ -15,8 +15,7 @@ SECONDS_SAMPLED="${1:-15}"
 STRESSOR="${2:-sock}"
 [ "$(id -u)" = 0 ] || { echo "send-hook-profile: needs root (bpftrace, the collector)" >&2; exit 1; }
 for tool in bpftrace stress-ng; do
-    command -v "$tool" >/dev/null || { echo "send-hook-profile: installing $tool ..." >&2;
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$tool" >/dev/null; }
+    command -v "$tool" >/dev/null || bench_install send-hook-profile "$tool"
 done
 bench_build
 work=$(mktemp -d)
