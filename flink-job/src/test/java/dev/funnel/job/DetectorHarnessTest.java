@@ -236,7 +236,8 @@ class DetectorHarnessTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord> grouper(long holdMs) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord>(
-                new KeyedProcessOperator<>(new IncidentGrouper(java.util.Map.of("spawn", holdMs))), IncidentGrouper::key,
+                new KeyedProcessOperator<>(new IncidentGrouper(java.util.Map.of("spawn", holdMs),
+                        Detectors.actions(Detectors.defaultRules()))), IncidentGrouper::key,
                 Types.STRING);
         h.open();
         return h;
@@ -259,6 +260,42 @@ class DetectorHarnessTest {
         assertTrue(out.get(0).summary.contains("same incident: short_lived_flood on PID 7"), out.get(0).summary);
         h.processWatermark(41_000);
         assertEquals(1, h.extractOutputValues().size());
+        h.close();
+    }
+
+    @Test
+    void aStormThatRampsUpSlowlyEscalatesItsNotifyOnlyAlertOnceToTheStormsAction() throws Exception {
+        var h = grouper(1_000);
+        // A slow machine's storm: the flood of short-lived children (notify) is found first and
+        // its hold runs out before the worker's rate crosses fork_storm's threshold (kill).
+        h.processElement(new StreamRecord<>(candidate(ShortLivedFlood.NAME, 2, 7, 1, 38_886, 39_697), 39_696));
+        h.processWatermark(40_700);
+        assertEquals(List.of(ShortLivedFlood.NAME), h.extractOutputValues().stream().map(a -> a.detector).toList());
+        String first = h.extractOutputValues().get(0).alertId;
+        // The same incident goes on: a finding that would get the same action adds nothing.
+        h.processElement(new StreamRecord<>(candidate(SustainedForkRate.NAME, 3, 8, 7, 36_000, 41_000), 40_999));
+        h.processWatermark(41_000);
+        assertEquals(1, h.extractOutputValues().size(), "a notify finding after a notify alert is suppressed");
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 8, 7, 41_000, 42_000), 41_999));
+        h.processWatermark(41_998);
+        assertEquals(1, h.extractOutputValues().size(), "due when its own window has closed");
+        h.processWatermark(42_000);
+        List<AlertRecord> out = h.extractOutputValues();
+        assertEquals(List.of(ShortLivedFlood.NAME, ForkStorm.NAME), out.stream().map(a -> a.detector).toList(),
+                "the storm's finding raises its own alert, so its kill is decided");
+        assertEquals(first, out.get(1).attributes.get("escalates"));
+        assertTrue(out.get(1).summary.endsWith("escalates alert " + first + " (short_lived_flood on PID 7)"), out.get(1).summary);
+        assertEquals(List.of(ForkStorm.NAME), out.get(1).findings.stream().map(f -> f.detector).toList());
+        // The storm goes on, and its session crosses fork_bomb's count (freeze, milder than kill): one escalation.
+        for (long s = 42; s < 50; s++) {
+            h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 8, 7, s * 1000, s * 1000 + 1000), s * 1000 + 999));
+            h.processElement(new StreamRecord<>(sessionBomb(8, s * 1000, s * 1000 + 1000), s * 1000 + 999));
+            h.processWatermark(s * 1000 + 999);
+        }
+        assertEquals(2, h.extractOutputValues().size(), "at most one alert per stronger action");
+        h.processWatermark(200_000);
+        assertEquals(0, h.numKeyedStateEntries(), "state cleared once quiet");
+        assertEquals(0, h.numEventTimeTimers(), "timers cleared");
         h.close();
     }
 
@@ -394,6 +431,7 @@ class DetectorHarnessTest {
 
     static AlertRecord candidate(String detector, int priority, int pid, int ppid, long startMs, long endMs) {
         AlertRecord a = new AlertRecord();
+        a.alertId = detector + "/h/" + pid + "/" + startMs;
         a.detector = detector;
         a.family = "spawn";
         a.host = "h";

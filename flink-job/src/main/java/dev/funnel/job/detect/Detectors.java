@@ -5,6 +5,7 @@ import dev.funnel.job.detect.window.LateEvents;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.BatchInfo;
 import dev.funnel.job.model.EventRecord;
+import dev.funnel.job.remediate.Action;
 import dev.funnel.job.rules.RuleKey;
 import dev.funnel.job.rules.RuleSection;
 import dev.funnel.job.rules.Rules;
@@ -92,7 +93,7 @@ public final class Detectors {
             out.addAll(candidates);
         } else if (!candidates.isEmpty()) {
             out.add(union(candidates).keyBy(IncidentGrouper::key, Types.STRING)
-                    .process(new IncidentGrouper(holdMs(rules))).name("one alert per incident").uid("incidents"));
+                    .process(new IncidentGrouper(holdMs(rules), actions(rules))).name("one alert per incident").uid("incidents"));
         }
         DataStream<AlertRecord> alerts = union(out);
         List<DataStream<EventRecord>> late = in.late();
@@ -120,6 +121,13 @@ public final class Detectors {
             }
         }
         return hold;
+    }
+
+    /** Each detector's remediation action, by which the incident grouper tells an escalation. */
+    public static Map<String, Action> actions(Rules rules) {
+        Map<String, Action> actions = new HashMap<>();
+        rules.remediation.actions().forEach((detector, rule) -> actions.put(detector, rule.action()));
+        return actions;
     }
 
     @SafeVarargs

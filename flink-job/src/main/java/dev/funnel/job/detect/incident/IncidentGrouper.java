@@ -2,6 +2,7 @@ package dev.funnel.job.detect.incident;
 
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.Finding;
+import dev.funnel.job.remediate.Action;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,7 +44,16 @@ import org.apache.flink.util.Collector;
  * (counted as suppressed): a storm that goes on stays one incident until it has been quiet
  * for its findings' cooldown, then every piece of state for it is dropped.
  *
- * <p>State per host: the open incidents. Metrics: alertsOut, suppressed.
+ * <p>Escalation: a finding that joins after the alert went out, and whose rule's remediation
+ * action is stronger than the one the alert's headline got (kill after notify), is not
+ * suppressed: it raises one more alert for the incident, due as its own would be, headed by it
+ * and saying which alert it escalates, so that its action is decided. A storm that ramps up
+ * slowly crosses short_lived_flood's count (notify) before fork_storm's rate (kill): without
+ * this, no action was ever decided for it. Findings that only rank higher but would get the
+ * same action stay suppressed (one alert per incident is the point); every escalation is to a
+ * stronger action, so an incident raises at most one alert per action step.
+ *
+ * <p>State per host: the open incidents. Metrics: alertsOut, suppressed, escalations.
  */
 public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRecord, AlertRecord> {
     /**
@@ -65,13 +75,16 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
             .thenComparingInt(a -> a.relatedKeys.size());
 
     private final Map<String, Long> holdMsByFamily;
+    private final Map<String, Action> actionByDetector;
     private transient ListState<Incident> incidents;
     private transient Counter alertsOut;
     private transient Counter suppressed;
+    private transient Counter escalations;
 
     /**
-     * An open incident: its findings, the processes and scopes they are about, the span of
-     * their windows (event time, ms), when it is due and when it ends.
+     * An open incident: the processes and scopes its findings are about, the span of their
+     * windows (event time, ms), when it ends; its findings not yet in an alert and when they are
+     * due; and, once an alert is out, that alert's id, headline and the headline's action.
      */
     public static class Incident {
         /** Its findings' processes and subjects; parents: their parents (siblings join only in time). */
@@ -81,17 +94,31 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         public String family;
         public long firstStartMs = Long.MAX_VALUE;
         public long lastEndMs;
+        /** Findings for the next alert: all of them until the first is out, then escalating ones only. */
         public List<AlertRecord> findings = new ArrayList<>();
         public long dueMs;
         public long quietEndMs;
         public boolean emitted;
+        /** The last alert out: its id, "detector on PID n", and its rule's action. */
+        public String lastAlertId;
+        public String lastHeadline;
+        public Action lastAction;
 
         public Incident() {}
     }
 
-    /** holdMsByFamily: how much longer than their window a family's findings below priority 1 wait. */
-    public IncidentGrouper(Map<String, Long> holdMsByFamily) {
+    /**
+     * holdMsByFamily: how much longer than their window a family's findings below priority 1 wait.
+     * actionByDetector: each detector's remediation action (a detector not named: none), which
+     * decides whether a late finding escalates.
+     */
+    public IncidentGrouper(Map<String, Long> holdMsByFamily, Map<String, Action> actionByDetector) {
         this.holdMsByFamily = new HashMap<>(holdMsByFamily);
+        this.actionByDetector = new HashMap<>(actionByDetector);
+    }
+
+    private Action action(String detector) {
+        return actionByDetector.getOrDefault(detector, Action.NONE);
     }
 
     public static String key(AlertRecord a) {
@@ -181,29 +208,30 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         incidents = getRuntimeContext().getListState(new ListStateDescriptor<>("incidents", Types.POJO(Incident.class)));
         alertsOut = getRuntimeContext().getMetricGroup().counter("alertsOut");
         suppressed = getRuntimeContext().getMetricGroup().counter("suppressed");
+        escalations = getRuntimeContext().getMetricGroup().counter("escalations");
     }
 
     @Override
     public void processElement(AlertRecord f, Context ctx, Collector<AlertRecord> out) throws Exception {
         List<Incident> open = new ArrayList<>();
         incidents.get().forEach(open::add);
-        List<String> nodes = nodes(f);
         String parent = parent(f);
         List<String> scopes = scopes(f);
-        long quiet = f.windowEndNs / 1_000_000L + f.cooldownMs;
         Incident joined = match(open, f, parent, scopes);
         if (joined == null) {
             joined = new Incident();
             joined.family = f.family;
-            joined.dueMs = dueMs(f);
             open.add(joined);
-        } else if (joined.emitted) {
-            suppressed.inc(); // the same incident, still going: its alert is out
-        } else {
-            joined.dueMs = Math.min(joined.dueMs, dueMs(f));
         }
-        joined.findings.add(f);
-        for (String n : nodes) {
+        if (!joined.emitted || action(f.detector).compareTo(joined.lastAction) > 0) {
+            // For the incident's first alert, or (its alert out) an escalation: see the class comment.
+            joined.dueMs = joined.findings.isEmpty() ? dueMs(f) : Math.min(joined.dueMs, dueMs(f));
+            joined.findings.add(f);
+            ctx.timerService().registerEventTimeTimer(joined.dueMs);
+        } else {
+            suppressed.inc(); // the same incident, still going: its alert is out
+        }
+        for (String n : nodes(f)) {
             if (!joined.nodes.contains(n)) {
                 joined.nodes.add(n);
             }
@@ -218,11 +246,8 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         }
         joined.firstStartMs = Math.min(joined.firstStartMs, f.windowStartNs / 1_000_000L);
         joined.lastEndMs = Math.max(joined.lastEndMs, f.windowEndNs / 1_000_000L);
-        joined.quietEndMs = Math.max(joined.quietEndMs, quiet);
+        joined.quietEndMs = Math.max(joined.quietEndMs, f.windowEndNs / 1_000_000L + f.cooldownMs);
         incidents.update(open);
-        if (!joined.emitted) {
-            ctx.timerService().registerEventTimeTimer(joined.dueMs);
-        }
         ctx.timerService().registerEventTimeTimer(joined.quietEndMs);
     }
 
@@ -230,13 +255,22 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertRecord> out) throws Exception {
         List<Incident> keep = new ArrayList<>();
         for (Incident i : incidents.get()) {
-            if (!i.emitted && i.dueMs <= timestamp) {
-                out.collect(alert(i));
+            if (!i.findings.isEmpty() && i.dueMs <= timestamp) {
+                AlertRecord a = alert(i);
+                if (i.emitted) {
+                    a.attributes.put("escalates", i.lastAlertId);
+                    a.summary = a.summary + "; escalates alert " + i.lastAlertId + " (" + i.lastHeadline + ")";
+                    escalations.inc();
+                }
+                out.collect(a);
                 alertsOut.inc();
                 i.emitted = true;
-                i.findings = new ArrayList<>(List.of(i.findings.get(0))); // the rest are in the alert
+                i.lastAlertId = a.alertId;
+                i.lastHeadline = a.detector + " on PID " + a.pid;
+                i.lastAction = action(a.detector);
+                i.findings = new ArrayList<>(); // they are in the alert
             }
-            if (!(i.emitted && i.quietEndMs <= timestamp)) {
+            if (!(i.emitted && i.findings.isEmpty() && i.quietEndMs <= timestamp)) {
                 keep.add(i);
             }
         }
