@@ -88,8 +88,9 @@ class RemediationIT {
             Process storm = new ProcessBuilder("setsid", exe.toString(), "--fork", "1", "--timeout", "30s")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
-                AlertWatch.Seen alert = alerts.await(a -> exe.toString().equals(String.valueOf(a.getExe()))
-                        && a.getFirstEventNs() >= startMs * 1_000_000L, 30_000)
+                AlertWatch.Seen alert = alerts.await(a -> "fork_storm".equals(String.valueOf(a.getDetector()))
+                        && exe.toString().equals(String.valueOf(a.getExe())) && a.getFirstEventNs() >= startMs * 1_000_000L,
+                        30_000)
                         .orElseThrow(() -> new AssertionError("no alert about " + exe + "; saw " + alerts.all()));
                 String decision = alert.alert().getAttributes().get("action_decision");
                 decisions.add(decision);
@@ -145,7 +146,10 @@ class RemediationIT {
         Process storm = new ProcessBuilder("stress-ng", "--fork", "1", "--timeout", "60s")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            AlertWatch.Seen alert = alerts.await(a -> a.getExe() != null && a.getExe().toString().endsWith("/stress-ng")
+            // fork_storm's alert: the incident's first one, or an escalation of a notify-only one
+            // (short_lived_flood) when the storm ramps up slowly.
+            AlertWatch.Seen alert = alerts.await(a -> "fork_storm".equals(String.valueOf(a.getDetector()))
+                    && a.getExe() != null && a.getExe().toString().endsWith("/stress-ng")
                     && a.getFirstEventNs() >= startMs * 1_000_000L, 30_000)
                     .orElseThrow(() -> new AssertionError("no alert about the storm in 30 s; saw " + alerts.all()));
             System.out.println(AlertFormat.human(alert.alert()));
