@@ -91,7 +91,7 @@ fi
     echo
     awk -F, 'NR > 1 { n++; if ($7 != "ok") bad++ } END { printf "%d workload runs, %d failed.\n", n, bad }' "$RESULTS/$NAME.csv"
     echo
-    echo "A benign workload passes with no alert; an attack with exactly one, from a detector its script"
+    echo "A benign workload passes with no alert; an attack with exactly one (escalations of it aside), from a detector its script"
     echo "names, about the process, exe, cgroup or container it says. Time to alert: from the script's"
     echo "start to the alert being readable on funnel.alerts."
 } | tee "$RESULTS/$NAME.md"

@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * one after another. After each, it waits until the job has said all it will about that time
  * (JobProgress: event time past the end plus the longest window, a checkpoint, the consumer
  * caught up), then takes the alerts whose first event falls in the script's run. A benign
- * workload passes with none; an attack with exactly one, from a detector its script names, about
- * the process, exe, cgroup or container the script says.
+ * workload passes with none; an attack with exactly one (escalations of it aside), from a
+ * detector its script names, about the process, exe, cgroup or container the script says.
  *
  * <pre>DetectionCorpus CORPUS_DIR OUT.csv RUNS RULES [NAME...]</pre> RULES "" for the defaults.
  * With a rules file of floor thresholds (--measure in the script), the table is the benign
@@ -136,14 +136,27 @@ public final class DetectionCorpus {
             }
             Alert a = raised.get(0).alert();
             double seconds = (raised.get(0).arrivedMs() - r.startMs()) / 1000.0;
-            if (raised.size() > 1) {
-                return new Verdict(false, raised.size() + " alerts for one attack", seconds);
+            List<AlertWatch.Seen> incidents = firstOfEachIncident(raised);
+            if (incidents.size() > 1) {
+                return new Verdict(false, incidents.size() + " alerts for one attack", seconds);
             }
             if (!w.expected().contains(a.getDetector())) {
                 return new Verdict(false, "caught by " + a.getDetector() + ", expected " + w.expected(), seconds);
             }
             String wrong = context(a, r.says());
             return wrong == null ? new Verdict(true, "", seconds) : new Verdict(false, wrong, seconds);
+        }
+
+        /**
+         * The alerts that are not escalations of another one raised: an incident whose later
+         * finding's rule acts more strongly raises a second alert naming the first (attribute
+         * escalates), so that its action is decided; that is still one incident.
+         */
+        static List<AlertWatch.Seen> firstOfEachIncident(List<AlertWatch.Seen> raised) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            raised.forEach(s -> ids.add(String.valueOf(s.alert().getAlertId())));
+            return raised.stream().filter(s -> !ids.contains(String.valueOf(s.alert().getAttributes().get("escalates"))))
+                    .toList();
         }
 
         /** null when the alert names what the script said, else what is wrong. */
