@@ -8,16 +8,23 @@
  * pushes data nobody asked for (a stream, a banner) is never timed. Only requests slower than
  * slow_request_ticks leave the kernel.
  *
- * The hook fires on every socket send of the host, so it returns as early as it can: a failed
- * call, a non-TCP socket, or (one pointer load, no helper call) a socket that has no BPF socket
- * storage at all; then a socket without a server_conn, which tcp_state.bpf.c gives only to
- * passively opened sockets whose port is timed. A freed socket's reused address never inherits
+ * A send hook fires often (sock_send_length: on every socket send of the host), so it returns
+ * as early as it can: a failed call, a non-TCP socket, or (one pointer load, no helper call) a
+ * socket that has no BPF socket storage at all; then a socket without a server_conn, which
+ * tcp_state.bpf.c gives only to passively opened sockets whose port is timed. A freed socket's reused address never inherits
  * a state (the storage dies with its socket).
  *
  * Why not a hook on receives as well (the first version): every receive of every socket of
  * the host (unix sockets included) then paid a hook too, and each request two clock reads.
  * Ticks (CONFIG_HZ: 4 ms at 250) are coarse, but a threshold is hundreds of them.
- * BTF tracepoint (kernel >= 6.3): no trace record is marshalled first.
+ *
+ * Two hooks, one loaded (the collector picks by what the kernel's BTF has, HookPlan):
+ *   - request_end_tcp, tcp:tcp_sendmsg_locked (kernel >= 6.16): TCP sends only, so a unix,
+ *     UDP or netlink send of the host never enters BPF at all. It fires before the data is
+ *     queued, once per chunk of a large send; the first chunk takes the answer, the others
+ *     find nothing new. A send that then fails still answered (the server did answer then).
+ *   - request_end, sock:sock_send_length (kernel >= 6.3): after every socket send of the host.
+ * Both BTF tracepoints: no trace record is marshalled first.
  */
 #include "funnel.h"
 #include "server_conn.h"
@@ -27,8 +34,8 @@
 const volatile __u32 slow_request_ticks = 125;
 const volatile __u64 tick_ns = 4000000ULL;
 
-SEC("tp_btf/sock_send_length")
-int BPF_PROG(request_end, struct sock *sk, int ret, int flags)
+/* A send on sk: emits a slow request if it answers one (see the top of this file). */
+static __always_inline int on_send(struct sock *sk)
 {
 	struct slow_request_event *rec;
 	struct server_conn *conn;
@@ -36,7 +43,7 @@ int BPF_PROG(request_end, struct sock *sk, int ret, int flags)
 	__u32 rcv_nxt, ticks;
 	__u64 now;
 
-	if (ret <= 0 || sk->sk_protocol != IPPROTO_TCP || !sk->sk_bpf_storage)
+	if (sk->sk_protocol != IPPROTO_TCP || !sk->sk_bpf_storage)
 		return 0;
 	conn = bpf_sk_storage_get(&server_conns, sk, NULL, 0);
 	if (!conn)
@@ -67,6 +74,20 @@ int BPF_PROG(request_end, struct sock *sk, int ret, int flags)
 	__builtin_memcpy(rec->raddr, conn->raddr, sizeof(rec->raddr));
 	emit_submit(rec, sizeof(*rec));
 	return 0;
+}
+
+SEC("tp_btf/tcp_sendmsg_locked")
+int BPF_PROG(request_end_tcp, struct sock *sk, struct msghdr *msg, struct sk_buff *skb, int size_goal)
+{
+	return on_send(sk);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(request_end, struct sock *sk, int ret, int flags)
+{
+	if (ret <= 0)
+		return 0; /* a failed send answers nothing */
+	return on_send(sk);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -24,6 +24,13 @@ int BPF_PROG(empty_send, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
+/* tcp:tcp_sendmsg_locked is in kernels >= 6.16 only: on older ones this object does not load. */
+SEC("tp_btf/tcp_sendmsg_locked")
+int BPF_PROG(empty_tcp_send, struct sock *sk, struct msghdr *msg, struct sk_buff *skb, int size_goal)
+{
+	return 0;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(empty_fork, struct task_struct *parent, struct task_struct *child)
 {

@@ -6,12 +6,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Which programs load for a configuration on this kernel, and why: every enabled sensor's
  * programs, fd_burst's hook as {@link FdBurstHook} decides (asking the kernel whether it
- * allows trampolines), and the load-time switches of programs that serve several sensors
+ * allows trampolines), slow_request's send hook as {@link SendHook} decides (asking the
+ * kernel's BTF which tracepoints it has), and the load-time switches of programs that serve several sensors
  * (tcp_state counts connects and tracks server connections). {@link #choices()} says in
  * words what was chosen and what was left out; the collector logs it at start.
  */
@@ -24,10 +26,11 @@ public final class HookPlan {
     private final boolean countConnects;
     private final boolean trackServers;
 
-    private HookPlan(Set<Sensor> sensors, FdBurstHook fdHook, Supplier<String> trampolineRefusal) {
+    private HookPlan(Set<Sensor> sensors, FdBurstHook fdHook, Supplier<String> trampolineRefusal,
+            Predicate<String> hasTracepoint) {
         for (Sensor s : sensors) {
             s.programs().forEach(p -> attach.putIfAbsent(p, new Attach(s, p)));
-            if (s != Sensor.FD_BURST && s != Sensor.PROBE) {
+            if (s != Sensor.FD_BURST && s != Sensor.PROBE && s != Sensor.SLOW_REQUEST) { // those say their hook below
                 choices.add(s.configName());
             }
         }
@@ -35,13 +38,24 @@ public final class HookPlan {
             FdBurstHook chosen = fdBurst(fdHook, trampolineRefusal);
             chosen.programs().forEach(p -> attach.put(p, new Attach(Sensor.FD_BURST, p)));
         }
+        if (sensors.contains(Sensor.SLOW_REQUEST)) {
+            SendHook send = SendHook.forKernel(hasTracepoint);
+            attach.put(send.program(), new Attach(Sensor.SLOW_REQUEST, send.program()));
+            choices.add(send == SendHook.TCP_SENDMSG ? "slow_request on tcp:tcp_sendmsg_locked (TCP sends only)"
+                    : "slow_request on sock:sock_send_length (every socket send; this kernel has no"
+                            + " tcp:tcp_sendmsg_locked, which came in 6.16)");
+        }
         countConnects = sensors.contains(Sensor.CONNECT_BURST);
         trackServers = sensors.contains(Sensor.SLOW_REQUEST);
     }
 
-    /** The plan for these sensors; trampolineRefusal is asked only when the fd_burst hook is auto or fentry. */
-    public static HookPlan of(Set<Sensor> sensors, FdBurstHook fdHook, Supplier<String> trampolineRefusal) {
-        return new HookPlan(sensors, fdHook, trampolineRefusal);
+    /**
+     * The plan for these sensors; trampolineRefusal is asked only when the fd_burst hook is auto
+     * or fentry; hasTracepoint (a BTF tracepoint's name) only when slow_request is on.
+     */
+    public static HookPlan of(Set<Sensor> sensors, FdBurstHook fdHook, Supplier<String> trampolineRefusal,
+            Predicate<String> hasTracepoint) {
+        return new HookPlan(sensors, fdHook, trampolineRefusal, hasTracepoint);
     }
 
     private FdBurstHook fdBurst(FdBurstHook asked, Supplier<String> trampolineRefusal) {

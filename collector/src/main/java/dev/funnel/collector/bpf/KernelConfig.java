@@ -27,6 +27,8 @@ import java.util.Set;
  * @param ignoreTgid          a process never observed (the collector itself)
  * @param sensors             which program groups load
  * @param fdBurstHook         how fd_burst is hooked (see {@link FdBurstHook})
+ * @param sendHook            slow_request's send hook; null (the default): the cheapest this
+ *                            kernel has ({@link SendHook#forKernel}). Tests and benchmarks force one
  * @param hotKeysMax          the sweeper's work list: burst keys hot at once before it falls back
  *                            to walking the whole bursts map (tests make it tiny)
  * @param cpuSampling         the cpu_profile sensor's rate and reporting
@@ -47,6 +49,7 @@ public record KernelConfig(
         int ignoreTgid,
         Set<Sensor> sensors,
         FdBurstHook fdBurstHook,
+        SendHook sendHook,
         int hotKeysMax,
         CpuSampling cpuSampling) {
 
@@ -101,6 +104,7 @@ public record KernelConfig(
         b.ignoreTgid = ignoreTgid;
         b.sensors = EnumSet.copyOf(sensors.isEmpty() ? EnumSet.noneOf(Sensor.class) : sensors);
         b.fdBurstHook = fdBurstHook;
+        b.sendHook = sendHook;
         b.hotKeysMax = hotKeysMax;
         b.cpuSampling = cpuSampling;
         return b;
@@ -123,6 +127,7 @@ public record KernelConfig(
         private int ignoreTgid = (int) ProcessHandle.current().pid();
         private Set<Sensor> sensors = EnumSet.complementOf(EnumSet.of(Sensor.PROBE));
         private FdBurstHook fdBurstHook = FdBurstHook.AUTO;
+        private SendHook sendHook;
         private int hotKeysMax = 512;
         private CpuSampling cpuSampling = CpuSampling.DEFAULTS;
 
@@ -141,19 +146,21 @@ public record KernelConfig(
         public Builder ignoreTgid(int v) { ignoreTgid = v; return this; }
         public Builder sensors(Set<Sensor> v) { sensors = v; return this; }
         public Builder fdBurstHook(FdBurstHook v) { fdBurstHook = v; return this; }
+        public Builder sendHook(SendHook v) { sendHook = v; return this; }
         public Builder hotKeysMax(int v) { hotKeysMax = v; return this; }
         public Builder cpuSampling(CpuSampling v) { cpuSampling = v; return this; }
 
         public KernelConfig build() {
             return new KernelConfig(ringBytes, wakeupBytes, bucketNs, flushNs, procPreThreshold, shortLivedNs,
                     fdPreThreshold, connectPreThreshold, slowRequestNs, ignoredPorts, timedPorts, probeTgid, ignoreTgid, sensors,
-                    fdBurstHook, hotKeysMax, cpuSampling);
+                    fdBurstHook, sendHook, hotKeysMax, cpuSampling);
         }
     }
 
     /** The programs this configuration loads on this kernel (asks the kernel about trampolines if it must). */
     public HookPlan plan() {
-        return HookPlan.of(sensors, fdBurstHook, TrampolineProbe::refusal);
+        return HookPlan.of(sensors, fdBurstHook, TrampolineProbe::refusal,
+                sendHook == null ? KernelBtf::hasTracepoint : tracepoint -> sendHook == SendHook.TCP_SENDMSG);
     }
 
     /** Sets every constant and the ring size, and loads only the programs of the plan. */
@@ -166,7 +173,7 @@ public record KernelConfig(
         obj.setU64("short_lived_ns", shortLivedNs);
         obj.setU32("fd_pre_threshold", fdPreThreshold);
         obj.setU32("connect_pre_threshold", connectPreThreshold);
-        if (plan.programNames().contains("request_end")) {
+        if (plan.trackServers()) {
             // Timed in kernel ticks: strictly more than the threshold's ticks, so never a faster request.
             long tick = Clocks.tickNs();
             obj.setU64("tick_ns", tick);

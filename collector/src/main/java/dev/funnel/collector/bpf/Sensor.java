@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * The concerns Funnel observes, each a group of programs enabled together. fd_burst has no
  * fixed programs: its hook depends on the kernel and on what the user accepts to pay
- * ({@link FdBurstHook}); {@link HookPlan} decides.
+ * ({@link FdBurstHook}); slow_request's send hook on the kernel ({@link SendHook});
+ * {@link HookPlan} decides.
  */
 public enum Sensor {
     PROCESS("handle_fork", "handle_exec", "handle_exit"),
-    SLOW_REQUEST("tcp_state", "request_end"),
+    /** Its send hook is chosen at start ({@link SendHook}). */
+    SLOW_REQUEST("tcp_state"),
     FD_BURST(),
     CONNECT_BURST("tcp_state"),
     /** On-CPU stacks: a perf event per CPU, not a hook (see KernelSource and profile.CpuProfiler). */
@@ -26,7 +28,7 @@ public enum Sensor {
         this.programs = List.of(programs);
     }
 
-    /** Its programs whatever the kernel (none for fd_burst, whose hook is chosen at start). */
+    /** Its programs whatever the kernel (not the hooks chosen at start: fd_burst's, slow_request's send). */
     public List<String> programs() {
         return programs;
     }

@@ -16,7 +16,7 @@ class KernelConfigTest {
         try (BpfObject obj = BpfObject.openEmbedded()) {
             // Every sensor, fd_burst on syscall tracepoints: throws naming any constant or program that is missing.
             KernelConfig all = KernelConfig.builder().sensors(java.util.EnumSet.allOf(Sensor.class)).build();
-            all.applyTo(obj, HookPlan.of(all.sensors(), FdBurstHook.SYSCALLS, () -> null));
+            all.applyTo(obj, HookPlan.of(all.sensors(), FdBurstHook.SYSCALLS, () -> null, n -> true));
             Set<String> inObject = obj.programs().stream().map(BpfObject.Program::name).collect(Collectors.toSet());
             Set<String> known = new HashSet<>();
             for (Sensor s : Sensor.values()) {
@@ -25,8 +25,11 @@ class KernelConfigTest {
             for (FdBurstHook h : FdBurstHook.values()) {
                 known.addAll(h.programs());
             }
+            for (SendHook h : SendHook.values()) {
+                known.add(h.program());
+            }
             known.add(Sensor.SWEEP_PROGRAM);
-            assertEquals(inObject, known, "every program belongs to a sensor or an fd_burst hook (or is the sweeper)");
+            assertEquals(inObject, known, "every program belongs to a sensor, an fd_burst or send hook (or is the sweeper)");
         }
     }
 

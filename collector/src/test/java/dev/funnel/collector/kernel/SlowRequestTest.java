@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.funnel.collector.bpf.KernelBtf;
 import dev.funnel.collector.bpf.KernelConfig;
+import dev.funnel.collector.bpf.SendHook;
 import dev.funnel.collector.bpf.Sensor;
 import dev.funnel.collector.event.KernelEvent;
 import dev.funnel.collector.pipeline.KernelSource;
@@ -28,6 +30,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The seed's example on real traffic: a real HTTP server answers 10,000 fast requests and 5
@@ -44,8 +48,17 @@ class SlowRequestTest {
         KernelTests.requireBpf();
     }
 
-    @Test
-    void exactlyTheSlowRequestsCrossWithTheirDurations() throws Exception {
+    /** Each send hook this kernel has (the TCP-only one needs 6.16; the other is the fallback). */
+    static KernelConfig config(SendHook hook) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(hook != SendHook.TCP_SENDMSG || KernelBtf.hasTracepoint(hook.tracepoint()),
+                "this kernel has no " + hook.tracepoint() + " tracepoint (6.16 and later)");
+        // The server runs in this JVM, which the collector normally ignores: observe it here.
+        return KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0).sendHook(hook).build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SendHook.class)
+    void exactlyTheSlowRequestsCrossWithTheirDurations(SendHook hook) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", exchange -> {
             if (exchange.getRequestURI().getPath().equals("/slow")) {
@@ -61,8 +74,7 @@ class SlowRequestTest {
         int port = server.getAddress().getPort();
 
         Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
-        // The server runs in this JVM, which the collector normally ignores: observe it here.
-        KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0).build();
+        KernelConfig config = config(hook);
         ExecutorService clients = Executors.newFixedThreadPool(4);
         try (KernelSource source = KernelSource.start(config, seen::add, 100)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -157,16 +169,16 @@ class SlowRequestTest {
         }
     }
 
-    @Test
-    void aRequestIsTimedFromItsArrivalAndUnaskedDataNever() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SendHook.class)
+    void aRequestIsTimedFromItsArrivalAndUnaskedDataNever(SendHook hook) throws Exception {
         // What the client waits for: a request that sat unread in the socket for SLOW_MS and
         // was then answered at once is slow. A server that pushes data nobody asked for (a
         // greeting, a stream), with the same pause, answers nothing and is never timed.
         try (ServerSocket queued = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
                 ServerSocket pushing = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             Queue<KernelEvent> seen = new ConcurrentLinkedQueue<>();
-            KernelConfig config = KernelConfig.builder().sensors(EnumSet.of(Sensor.SLOW_REQUEST)).ignoreTgid(0).build();
-            try (KernelSource source = KernelSource.start(config, seen::add, 100)) {
+            try (KernelSource source = KernelSource.start(config(hook), seen::add, 100)) {
                 Thread server = new Thread(() -> {
                     try (Socket q = queued.accept(); Socket p = pushing.accept()) {
                         sleep(SLOW_MS); // the request waits, unread
