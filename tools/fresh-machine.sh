@@ -65,7 +65,7 @@ bpf_before=""
 
 # Our programs, by name, loaded anywhere on this machine right now.
 funnel_programs() {
-    bpftool prog show 2>/dev/null | grep -cE ' name (handle_fork|handle_exec|handle_exit|count_openat|request_end|sweep_bursts) ' || true
+    bpftool prog show 2>/dev/null | grep -cE ' name (handle_fork|handle_exec|handle_exit|count_openat|request_end|request_end_tcp|sweep_bursts) ' || true
 }
 
 # Every process whose root directory is inside the fresh root.

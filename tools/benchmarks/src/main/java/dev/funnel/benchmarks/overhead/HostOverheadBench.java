@@ -51,7 +51,7 @@ public final class HostOverheadBench {
     static final int STEADY_WARMUP_MS = 3000;
     /** Funnel's program -> the empty program on its hook (empty_hooks.bpf.c). */
     static final Map<String, String> FLOOR_OF = Map.of(
-            "tcp_state", "empty_tcp_state", "request_end", "empty_send",
+            "tcp_state", "empty_tcp_state", "request_end", "empty_send", "request_end_tcp", "empty_tcp_send",
             "handle_fork", "empty_fork", "handle_exec", "empty_exec", "handle_exit", "empty_exit");
 
     private HostOverheadBench() {}
@@ -66,7 +66,13 @@ public final class HostOverheadBench {
         Path work = Files.createTempDirectory("funnel-overhead-");
         List<Workload> all = List.of(
                 Workload.stressNg("get", 0.95), Workload.stressNg("open", 0.95), Workload.stressNg("fork", 0.98),
-                Workload.stressNg("sock", 0.98), Workload.stressNg("cpu", 0.98),
+                Workload.stressNg("sock", 0.98),
+                // Unix-domain sockets (socketpair streams): no Funnel program has anything to do
+                // there, so all they can pay is a hook's dispatch (slow_request's send hook, where
+                // it is sock_send_length). stress-ng --sock --sock-domain unix asks for IPPROTO_TCP
+                // on a unix socket and fails (stress-ng 0.15).
+                Workload.stressNg("sockpair", 0.98),
+                Workload.stressNg("cpu", 0.98),
                 Workload.redis(true, 0.98), Workload.redis(false, 0.98), Workload.wrk(0.98),
                 Workload.build(List.of(home.resolve("collector/src/main/c/native_bpf.c"),
                         home.resolve("tools/workloads/src/main/c/funnel_workload.c")), 0.98));
