@@ -398,14 +398,20 @@ public final class FaultsMain implements Callable<Integer> {
                 .findFirst().orElse(null);
     }
 
-    /** Alerts that came twice (the same alert id), and storm alerts beyond the first. */
+    /**
+     * Alerts that came twice (the same alert id), and storm alerts beyond the first. An
+     * escalation (a stronger action's finding after a notify-only alert: attribute escalates,
+     * naming an alert seen) is the same incident's, not a repeat: a fault that hides the storm's
+     * first second can leave short_lived_flood to cross before fork_storm does.
+     */
     private int duplicates(int from, long pid) {
         Map<String, Integer> ids = new HashMap<>();
         for (Received r : alerts) {
             ids.merge(r.alert().getAlertId(), 1, Integer::sum);
         }
         int twice = (int) alerts.subList(from, alerts.size()).stream().filter(r -> ids.get(r.alert().getAlertId()) > 1).count();
-        long storms = alerts.subList(from, alerts.size()).stream().filter(r -> isStorm(r, pid)).count();
+        long storms = alerts.subList(from, alerts.size()).stream().filter(r -> isStorm(r, pid))
+                .filter(r -> !ids.containsKey(String.valueOf(r.alert().getAttributes().get("escalates")))).count();
         return twice + (int) Math.max(0, storms - 1);
     }
 
