@@ -13,9 +13,9 @@ import java.util.function.Supplier;
  * Which programs load for a configuration on this kernel, and why: every enabled sensor's
  * programs, fd_burst's hook as {@link FdBurstHook} decides (asking the kernel whether it
  * allows trampolines), slow_request's send hook as {@link SendHook} decides (asking the
- * kernel's BTF which tracepoints it has), and the load-time switches of programs that serve several sensors
- * (tcp_state counts connects and tracks server connections). {@link #choices()} says in
- * words what was chosen and what was left out; the collector logs it at start.
+ * kernel's BTF which tracepoints it has), and the load-time switches of programs that serve
+ * several sensors (tcp_state counts connects and tracks server connections). {@link #choices()}
+ * says in words what was chosen and what was left out; the collector logs it at start.
  */
 public final class HookPlan {
     /** One program to attach, and the sensor it serves (named in errors). */
