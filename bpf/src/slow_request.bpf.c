@@ -11,8 +11,8 @@
  * A send hook fires often (sock_send_length: on every socket send of the host), so it returns
  * as early as it can: a failed call, a non-TCP socket, or (one pointer load, no helper call) a
  * socket that has no BPF socket storage at all; then a socket without a server_conn, which
- * tcp_state.bpf.c gives only to passively opened sockets whose port is timed. A freed socket's reused address never inherits
- * a state (the storage dies with its socket).
+ * tcp_state.bpf.c gives only to passively opened sockets whose port is timed. A freed
+ * socket's reused address never inherits a state (the storage dies with its socket).
  *
  * Why not a hook on receives as well (the first version): every receive of every socket of
  * the host (unix sockets included) then paid a hook too, and each request two clock reads.

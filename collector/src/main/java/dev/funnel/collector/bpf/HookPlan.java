@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +26,7 @@ public final class HookPlan {
     private final boolean trackServers;
 
     private HookPlan(Set<Sensor> sensors, FdBurstHook fdHook, Supplier<String> trampolineRefusal,
-            Predicate<String> hasTracepoint) {
+            Supplier<SendHook> sendHook) {
         for (Sensor s : sensors) {
             s.programs().forEach(p -> attach.putIfAbsent(p, new Attach(s, p)));
             if (s != Sensor.FD_BURST && s != Sensor.PROBE && s != Sensor.SLOW_REQUEST) { // those say their hook below
@@ -39,7 +38,7 @@ public final class HookPlan {
             chosen.programs().forEach(p -> attach.put(p, new Attach(Sensor.FD_BURST, p)));
         }
         if (sensors.contains(Sensor.SLOW_REQUEST)) {
-            SendHook send = SendHook.forKernel(hasTracepoint);
+            SendHook send = sendHook.get();
             attach.put(send.program(), new Attach(Sensor.SLOW_REQUEST, send.program()));
             choices.add(send == SendHook.TCP_SENDMSG ? "slow_request on tcp:tcp_sendmsg_locked (TCP sends only)"
                     : "slow_request on sock:sock_send_length (every socket send; this kernel has no"
@@ -51,11 +50,11 @@ public final class HookPlan {
 
     /**
      * The plan for these sensors; trampolineRefusal is asked only when the fd_burst hook is auto
-     * or fentry; hasTracepoint (a BTF tracepoint's name) only when slow_request is on.
+     * or fentry; sendHook (slow_request's, {@link SendHook#forKernel}) only when slow_request is on.
      */
     public static HookPlan of(Set<Sensor> sensors, FdBurstHook fdHook, Supplier<String> trampolineRefusal,
-            Predicate<String> hasTracepoint) {
-        return new HookPlan(sensors, fdHook, trampolineRefusal, hasTracepoint);
+            Supplier<SendHook> sendHook) {
+        return new HookPlan(sensors, fdHook, trampolineRefusal, sendHook);
     }
 
     private FdBurstHook fdBurst(FdBurstHook asked, Supplier<String> trampolineRefusal) {

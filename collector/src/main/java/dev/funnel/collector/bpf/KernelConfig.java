@@ -160,7 +160,7 @@ public record KernelConfig(
     /** The programs this configuration loads on this kernel (asks the kernel about trampolines if it must). */
     public HookPlan plan() {
         return HookPlan.of(sensors, fdBurstHook, TrampolineProbe::refusal,
-                sendHook == null ? KernelBtf::hasTracepoint : tracepoint -> sendHook == SendHook.TCP_SENDMSG);
+                () -> sendHook != null ? sendHook : SendHook.forKernel(KernelBtf::hasTracepoint));
     }
 
     /** Sets every constant and the ring size, and loads only the programs of the plan. */

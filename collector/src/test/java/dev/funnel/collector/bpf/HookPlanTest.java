@@ -22,7 +22,7 @@ class HookPlanTest {
 
     @Test
     void whereTrampolinesWorkFdBurstsUseFexit() {
-        HookPlan p = HookPlan.of(DEFAULT, FdBurstHook.AUTO, () -> null, n -> true);
+        HookPlan p = HookPlan.of(DEFAULT, FdBurstHook.AUTO, () -> null, () -> SendHook.TCP_SENDMSG);
         assertTrue(p.programNames().contains("count_open_fexit"));
         assertFalse(p.programNames().contains("count_openat"), "no syscall tracepoint");
         assertTrue(p.choices().contains("fd_burst on fexit/do_sys_openat2"), p.choices().toString());
@@ -30,7 +30,7 @@ class HookPlanTest {
 
     @Test
     void whereTheyAreRefusedFdBurstsAreOffAndTheReasonIsSaid() {
-        HookPlan p = HookPlan.of(DEFAULT, FdBurstHook.AUTO, () -> REFUSED, n -> true);
+        HookPlan p = HookPlan.of(DEFAULT, FdBurstHook.AUTO, () -> REFUSED, () -> SendHook.TCP_SENDMSG);
         assertTrue(p.programNames().stream().noneMatch(n -> n.startsWith("count_open")), p.programNames().toString());
         String said = String.join("; ", p.choices());
         assertTrue(said.contains("fd_burst off") && said.contains(REFUSED) && said.contains("fd.burst.hook = syscalls"), said);
@@ -42,43 +42,49 @@ class HookPlanTest {
         HookPlan p = HookPlan.of(DEFAULT, FdBurstHook.SYSCALLS, () -> {
             asked.incrementAndGet();
             return null;
-        }, n -> true);
+        }, () -> SendHook.TCP_SENDMSG);
         assertEquals(Set.of("count_openat", "count_openat2", "count_open_legacy"),
                 p.programs().stream().filter(a -> a.sensor() == Sensor.FD_BURST).map(HookPlan.Attach::program)
                         .collect(java.util.stream.Collectors.toSet()));
         assertEquals(0, asked.get());
-        assertTrue(HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null, n -> true).programNames().stream()
+        assertTrue(HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null, () -> SendHook.TCP_SENDMSG).programNames().stream()
                 .noneMatch(n -> n.startsWith("count_open")));
     }
 
     @Test
     void fentryDemandedOnAKernelThatRefusesItIsAnErrorThatSaysWhatToDo() {
-        BpfException e = assertThrows(BpfException.class, () -> HookPlan.of(DEFAULT, FdBurstHook.FENTRY, () -> REFUSED, n -> true));
+        BpfException e = assertThrows(BpfException.class,
+                () -> HookPlan.of(DEFAULT, FdBurstHook.FENTRY, () -> REFUSED, () -> SendHook.TCP_SENDMSG));
         assertTrue(e.getMessage().contains(REFUSED) && e.getMessage().contains("fd.burst.hook = syscalls"), e.getMessage());
     }
 
     @Test
     void slowRequestsUseTheTcpOnlySendHookWhereTheKernelHasIt() {
-        HookPlan tcp = HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null, n -> n.equals("tcp_sendmsg_locked"));
+        HookPlan tcp = HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null,
+                () -> SendHook.forKernel(n -> n.equals("tcp_sendmsg_locked")));
         assertTrue(tcp.programNames().contains("request_end_tcp") && !tcp.programNames().contains("request_end"),
                 tcp.programNames().toString());
         assertTrue(tcp.choices().contains("slow_request on tcp:tcp_sendmsg_locked (TCP sends only)"), tcp.choices().toString());
-        HookPlan older = HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null, n -> false);
+        HookPlan older = HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null, () -> SendHook.forKernel(n -> false));
         assertTrue(older.programNames().contains("request_end") && !older.programNames().contains("request_end_tcp"),
                 older.programNames().toString());
         assertTrue(String.join("; ", older.choices()).contains("every socket send"), older.choices().toString());
         AtomicInteger asked = new AtomicInteger();
-        HookPlan none = HookPlan.of(EnumSet.of(Sensor.PROCESS), FdBurstHook.OFF, () -> null, n -> asked.incrementAndGet() > 0);
+        HookPlan none = HookPlan.of(EnumSet.of(Sensor.PROCESS), FdBurstHook.OFF, () -> null, () -> {
+            asked.incrementAndGet();
+            return SendHook.TCP_SENDMSG;
+        });
         assertTrue(none.programNames().stream().noneMatch(n -> n.startsWith("request_end")));
         assertEquals(0, asked.get(), "the kernel is not asked without slow_request");
     }
 
     @Test
     void oneTcpStateProgramServesBothSocketSensorsAndIsSwitchedPerSensor() {
-        HookPlan both = HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null, n -> true);
+        HookPlan both = HookPlan.of(DEFAULT, FdBurstHook.OFF, () -> null, () -> SendHook.TCP_SENDMSG);
         assertEquals(1, both.programs().stream().filter(a -> a.program().equals("tcp_state")).count());
         assertTrue(both.countConnects() && both.trackServers());
-        HookPlan connects = HookPlan.of(EnumSet.of(Sensor.CONNECT_BURST), FdBurstHook.OFF, () -> null, n -> true);
+        HookPlan connects = HookPlan.of(EnumSet.of(Sensor.CONNECT_BURST), FdBurstHook.OFF, () -> null,
+                () -> SendHook.TCP_SENDMSG);
         assertEquals(List.of("tcp_state"), connects.programs().stream().map(HookPlan.Attach::program).toList());
         assertTrue(connects.countConnects());
         assertFalse(connects.trackServers(), "no server sockets timed without slow_request");
