@@ -91,9 +91,9 @@ fi
     echo
     awk -F, 'NR > 1 { n++; if ($7 != "ok") bad++ } END { printf "%d workload runs, %d failed.\n", n, bad }' "$RESULTS/$NAME.csv"
     echo
-    echo "A benign workload passes with no alert; an attack with exactly one (escalations of it aside), from a detector its script"
-    echo "names, about the process, exe, cgroup or container it says. Time to alert: from the script's"
-    echo "start to the alert being readable on funnel.alerts."
+    echo "A benign workload passes with no alert; an attack with exactly one (escalations of it aside),"
+    echo "from a detector its script names, about the process, exe, cgroup or container it says. Time"
+    echo "to alert: from the script's start to the alert being readable on funnel.alerts."
 } | tee "$RESULTS/$NAME.md"
 awk -F, 'NR > 1 && $1 == 1 { print $2 "," ($3 == "attack" ? "attack: alerts" : "benign: alerts") "," $5 }' "$RESULTS/$NAME.csv" \
     | python3 "$BENCH_ROOT/bench/plot_bars.py" "Alerts per workload (attacks want 1, benign 0)" "alerts" "$RESULTS/$NAME.svg"

@@ -40,8 +40,9 @@ WHEN="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo
     echo "A fault passes when the storm it hit still raised its alert, or a lost_visibility alert"
     echo "says the host was unseen over the fault's instant, and no alert arrived twice (same alert"
-    echo "id, or a second alert about the storm's process other than an escalation of the first). Times are from the fault to the alert"
-    echo "reaching the consumer. Faults not run here: see README, 'Faults'."
+    echo "id, or a second alert about the storm's process other than an escalation of the first)."
+    echo "Times are from the fault to the alert reaching the consumer. Faults not run here: see"
+    echo "README, 'Faults'."
 } | tee "$RESULTS/faults.md"
 tail -n +2 "$RESULTS/faults.csv" | awk -F, '{ ms = $8 < 0 ? 0 : $8; printf "%s,first alert,%.1f\n", $1, ms / 1000 }' \
     | python3 "$BENCH_ROOT/bench/plot_bars.py" "Fault to first alert" "s" "$RESULTS/faults.svg"

@@ -3,6 +3,7 @@ package dev.funnel.benchmarks.corpus;
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertWatch;
 import dev.funnel.alerts.JobProgress;
+import dev.funnel.benchmarks.Escalations;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.schema.Alert;
@@ -147,16 +148,11 @@ public final class DetectionCorpus {
             return wrong == null ? new Verdict(true, "", seconds) : new Verdict(false, wrong, seconds);
         }
 
-        /**
-         * The alerts that are not escalations of another one raised: an incident whose later
-         * finding's rule acts more strongly raises a second alert naming the first (attribute
-         * escalates), so that its action is decided; that is still one incident.
-         */
+        /** The alerts that are not escalations of another one raised ({@link Escalations}). */
         static List<AlertWatch.Seen> firstOfEachIncident(List<AlertWatch.Seen> raised) {
             java.util.Set<String> ids = new java.util.HashSet<>();
-            raised.forEach(s -> ids.add(String.valueOf(s.alert().getAlertId())));
-            return raised.stream().filter(s -> !ids.contains(String.valueOf(s.alert().getAttributes().get("escalates"))))
-                    .toList();
+            raised.forEach(s -> ids.add(s.alert().getAlertId()));
+            return raised.stream().filter(s -> !Escalations.ofOneOf(s.alert(), ids)).toList();
         }
 
         /** null when the alert names what the script said, else what is wrong. */

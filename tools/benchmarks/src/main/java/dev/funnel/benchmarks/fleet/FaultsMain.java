@@ -1,6 +1,7 @@
 package dev.funnel.benchmarks.fleet;
 
 import dev.funnel.alerts.TopicReader;
+import dev.funnel.benchmarks.Escalations;
 import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.ChildProcess;
@@ -411,7 +412,7 @@ public final class FaultsMain implements Callable<Integer> {
         }
         int twice = (int) alerts.subList(from, alerts.size()).stream().filter(r -> ids.get(r.alert().getAlertId()) > 1).count();
         long storms = alerts.subList(from, alerts.size()).stream().filter(r -> isStorm(r, pid))
-                .filter(r -> !ids.containsKey(String.valueOf(r.alert().getAttributes().get("escalates")))).count();
+                .filter(r -> !Escalations.ofOneOf(r.alert(), ids.keySet())).count();
         return twice + (int) Math.max(0, storms - 1);
     }
 
