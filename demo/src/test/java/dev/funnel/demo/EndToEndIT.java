@@ -8,6 +8,7 @@ import dev.funnel.collector.config.CollectorConfig;
 import dev.funnel.collector.kernel.KernelTests;
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertWatch;
+import dev.funnel.alerts.Escalations;
 import dev.funnel.alerts.JobProgress;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
@@ -101,7 +102,7 @@ class EndToEndIT {
     }
 
     @Test
-    void aForkStormGivesExactlyOneAlertWithContextWithinFiveSeconds() throws Exception {
+    void aForkStormGivesOneIncidentWithContextWithinFiveSeconds() throws Exception {
         long startMs = System.currentTimeMillis();
         long pid = KernelTests.runWorkload("forks", "10000");
         long endMs = System.currentTimeMillis();
@@ -109,17 +110,23 @@ class EndToEndIT {
                 .orElseThrow(() -> new AssertionError("no alert about the storm's pid " + pid + " in 30 s; saw " + alerts.all()));
         job.awaitAlertsUpTo(endMs, LONGEST_WINDOW_MS, alerts, 90_000); // a second alert would be readable by now
         List<Alert> aboutStorm = alerts.all().stream().map(AlertWatch.Seen::alert).filter(a -> a.getPid() == pid).toList();
-        System.out.println(AlertFormat.human(first.alert()));
+        aboutStorm.forEach(a -> System.out.println(AlertFormat.human(a)));
         long stormToAlert = first.arrivedMs() - startMs;
         System.out.printf("latency: storm start -> alert readable %d ms; first kernel event in the window -> alert %d ms%n",
                 stormToAlert, first.kernelToAlertMs());
 
-        assertEquals(1, aboutStorm.size(), "exactly one alert for the storm: " + aboutStorm);
-        Alert a = first.alert();
-        assertEquals("fork_storm", a.getDetector());
-        // Up to four detectors see this storm; people get one alert that lists the findings made by the time it goes out.
-        List<String> findings = detectors(a);
-        assertEquals("fork_storm", findings.get(0), "the headline's finding first: " + findings);
+        // One incident: one alert, or (a storm that ramps up slowly crosses short_lived_flood's
+        // notify before fork_storm's kill) one alert and the escalation fork_storm heads.
+        assertEquals(List.of(first.alert()), Escalations.firstOfEachIncident(aboutStorm, x -> x),
+                "one incident for the storm, escalations aside: " + aboutStorm);
+        List<Alert> storms = aboutStorm.stream().filter(x -> x.getDetector().toString().equals("fork_storm")).toList();
+        assertEquals(1, storms.size(), "one alert headed by fork_storm: " + aboutStorm);
+        Alert a = storms.get(0);
+        assertTrue(a == first.alert() || first.alert().getAlertId().equals(a.getAttributes().get(Escalations.ATTRIBUTE)),
+                "fork_storm's alert is the first or escalates it: " + a);
+        // Up to four detectors see this storm; people get the findings in the incident's alerts, each once.
+        List<String> findings = aboutStorm.stream().flatMap(x -> detectors(x).stream()).toList();
+        assertEquals("fork_storm", detectors(a).get(0), "the headline's finding first: " + detectors(a));
         assertEquals(findings.size(), Set.copyOf(findings).size(), "each finding once: " + findings);
         StormFindings expected = StormFindings.of(a.getObserved());
         assertTrue(findings.containsAll(expected.must()) && expected.may().containsAll(findings),
@@ -143,10 +150,11 @@ class EndToEndIT {
 
     /**
      * The findings the storm's alert must list, and may, from the forks its headline counted.
-     * The alert goes out when fork_storm's first window over its threshold closes, with the
-     * findings made by then; later ones join the incident as suppressed. A storm that ramps up
-     * on a slow machine crosses fork_storm's 200 in a window of 211 forks (CI, 2026-12-02),
-     * on a fast one in a window of 5,600. The others count the same forks against their own
+     * fork_storm's alert goes out when its first window over the threshold closes, with the
+     * findings made by then (or, when short_lived_flood's alert went out first, it escalates
+     * that one, which lists the earlier findings); later ones join the incident as suppressed.
+     * A storm that ramps up on a slow machine crosses fork_storm's 200 in a window of 211 forks
+     * (CI, 2026-12-02), on a fast one in a window of 5,600. The others count the same forks against their own
      * thresholds: short_lived_flood 250 children within 2 s, sustained_fork_rate 50/s over
      * 5 s (250 forks), fork_bomb 400 in the session's 1 s window. Each must be listed when the
      * headline's window alone crosses it. short_lived_flood and sustained_fork_rate may be listed
@@ -183,8 +191,10 @@ class EndToEndIT {
     /**
      * stress-ng's clone stressor trips several detectors (the worker's sustained fork rate, its
      * short-lived children, the session's fork count) on processes of one tree: the stress-ng
-     * main process, the stressor's parent and its worker. People must get one alert for it,
-     * listing the findings, not one per detector or per process. Here the stressor makes about
+     * main process, the stressor's parent and its worker. People must get one incident for it,
+     * listing the findings, not one alert per detector or per process (an escalation aside: on
+     * CI's fresh machine it made 286 short-lived children in 2 s, short_lived_flood notified, and
+     * fork_storm's kill escalated that alert 4 s later). Here the stressor makes about
      * 100 clones/s of which about half are processes (the rest threads, not forks): 54-71 forks/s
      * per 5 s window in four runs inside this JVM's load, just over the sustained-rate threshold
      * (50/s). So it runs 20 s (three whole windows; one over the threshold is enough) at nice
@@ -192,7 +202,7 @@ class EndToEndIT {
      * sustained_fork_rate fires for it; the fork storm test shows four findings in one alert.
      */
     @Test
-    void stressNgCloneGivesOneAlertListingEachFinding() throws Exception {
+    void stressNgCloneGivesOneIncidentListingEachFinding() throws Exception {
         KernelTests.requireCommand("stress-ng");
         long fromNs = System.currentTimeMillis() * 1_000_000L;
         Process stress = new ProcessBuilder("nice", "-n", "-10", "stress-ng", "--clone", "1", "--timeout", "20s", "--metrics")
@@ -215,10 +225,12 @@ class EndToEndIT {
         List<Alert> about = alerts.all().stream().map(AlertWatch.Seen::alert).filter(aboutTree).toList();
         System.out.println(AlertFormat.human(first.alert()));
 
-        assertEquals(1, about.size(), "one alert for one stress-ng --clone: " + about);
-        Alert a = first.alert();
-        List<String> detectors = detectors(a);
-        assertEquals(a.getDetector().toString(), detectors.get(0), "the headline's finding first: " + detectors);
+        assertEquals(List.of(first.alert()), Escalations.firstOfEachIncident(about, x -> x),
+                "one incident for one stress-ng --clone, escalations aside: " + about);
+        for (Alert a : about) {
+            assertEquals(a.getDetector().toString(), detectors(a).get(0), "the headline's finding first: " + detectors(a));
+        }
+        List<String> detectors = about.stream().flatMap(a -> detectors(a).stream()).toList();
         assertTrue(List.of("fork_storm", "sustained_fork_rate", "short_lived_flood", "fork_bomb").containsAll(detectors),
                 "spawn-family findings only: " + detectors);
         System.out.println("findings: " + detectors);

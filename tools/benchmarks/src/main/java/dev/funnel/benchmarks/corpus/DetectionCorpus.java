@@ -2,8 +2,8 @@ package dev.funnel.benchmarks.corpus;
 
 import dev.funnel.alerts.AlertFormat;
 import dev.funnel.alerts.AlertWatch;
+import dev.funnel.alerts.Escalations;
 import dev.funnel.alerts.JobProgress;
-import dev.funnel.benchmarks.Escalations;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.schema.Alert;
@@ -137,7 +137,7 @@ public final class DetectionCorpus {
             }
             Alert a = raised.get(0).alert();
             double seconds = (raised.get(0).arrivedMs() - r.startMs()) / 1000.0;
-            List<AlertWatch.Seen> incidents = firstOfEachIncident(raised);
+            List<AlertWatch.Seen> incidents = Escalations.firstOfEachIncident(raised, AlertWatch.Seen::alert);
             if (incidents.size() > 1) {
                 return new Verdict(false, incidents.size() + " alerts for one attack", seconds);
             }
@@ -146,13 +146,6 @@ public final class DetectionCorpus {
             }
             String wrong = context(a, r.says());
             return wrong == null ? new Verdict(true, "", seconds) : new Verdict(false, wrong, seconds);
-        }
-
-        /** The alerts that are not escalations of another one raised ({@link Escalations}). */
-        static List<AlertWatch.Seen> firstOfEachIncident(List<AlertWatch.Seen> raised) {
-            java.util.Set<String> ids = new java.util.HashSet<>();
-            raised.forEach(s -> ids.add(s.alert().getAlertId()));
-            return raised.stream().filter(s -> !Escalations.ofOneOf(s.alert(), ids)).toList();
         }
 
         /** null when the alert names what the script said, else what is wrong. */

@@ -1,7 +1,7 @@
 package dev.funnel.benchmarks.fleet;
 
+import dev.funnel.alerts.Escalations;
 import dev.funnel.alerts.TopicReader;
-import dev.funnel.benchmarks.Escalations;
 import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.ChildProcess;
