@@ -157,13 +157,13 @@ class EndToEndIT {
      * A storm that ramps up on a slow machine crosses fork_storm's 200 in a window of 211 forks
      * (CI, 2026-12-02), on a fast one in a window of 5,600. The others count the same forks
      * against their own thresholds: short_lived_flood 250 children within 2 s,
-     * sustained_fork_rate 50/s over 5 s (250 forks), fork_bomb 400 in the session's 1 s window. Each must be listed when the
-     * headline's window alone crosses it. short_lived_flood and sustained_fork_rate may be listed
-     * below that (their windows also hold the forks of the seconds before); fork_bomb's window is
-     * the headline's own, so it may not be when the headline is under 400. Each count comes in
-     * records of its own, and a record counts in the window of its last fork: up to one flush
-     * interval's forks (250 ms) fall into the next window in one count and not in another, so
-     * "crosses" allows that share either way.
+     * sustained_fork_rate 50/s over 5 s (250 forks), fork_bomb 400 in the session's 1 s window.
+     * Each must be listed when the headline's window alone crosses it. short_lived_flood and
+     * sustained_fork_rate may be listed below that (their windows also hold the forks of the
+     * seconds before); fork_bomb's window is the headline's own, so it may not be when the
+     * headline is under 400. Each count comes in records of its own, and a record counts in the
+     * window of its last fork: up to one flush interval's forks (250 ms) fall into the next window
+     * in one count and not in another, so "crosses" allows that share either way.
      */
     record StormFindings(double headlineForks, Set<String> must, Set<String> may) {
         static StormFindings of(double headlineForks) {
