@@ -421,6 +421,42 @@ class DetectorHarnessTest {
         h.close();
     }
 
+    @Test
+    void aStormFromTheSameShellSecondsAfterAnotherRaisesItsOwnAlert() throws Exception {
+        var h = grouper(1_000);
+        // The faults bench's TaskManager kill, as its events showed: storm one (pid 10) forked from
+        // 305 s to 311 s, its session over fork_bomb's count in its last second, and
+        // sustained_fork_rate's 5 s windows still found it until 316 s.
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 10, 5, 306_000, 307_000), 306_999));
+        h.processWatermark(307_000);
+        h.processElement(new StreamRecord<>(sessionBomb(10, 310_000, 311_000), 310_999));
+        for (long end = 312_000; end <= 316_000; end += 1_000) {
+            h.processElement(new StreamRecord<>(candidate(SustainedForkRate.NAME, 3, 10, 5, end - 5_000, end), end - 1));
+        }
+        h.processWatermark(316_000);
+        assertEquals(List.of(10), h.extractOutputValues().stream().map(a -> a.pid).toList());
+        // Storm two (pid 20, the same shell) from 321 s; after the restore its session finding
+        // reached the grouper before its fork_storm finding. It is 11 s after the session's last
+        // one: its own incident, listing both.
+        h.processElement(new StreamRecord<>(sessionBomb(20, 322_000, 323_000), 322_999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 20, 5, 322_000, 323_000), 322_999));
+        h.processWatermark(323_000);
+        List<AlertRecord> out = h.extractOutputValues();
+        assertEquals(List.of(10, 20), out.stream().map(a -> a.pid).toList(), "the second storm's own alert: " + out);
+        assertEquals(List.of(ForkStorm.NAME, ForkBomb.NAME), out.get(1).findings.stream().map(f -> f.detector).toList());
+        // Storm three 4 s after storm two's session finding: the session going on is storm two's
+        // incident, but storm three's own process is not, so its kill is still decided.
+        h.processElement(new StreamRecord<>(sessionBomb(30, 327_000, 328_000), 327_999));
+        h.processElement(new StreamRecord<>(candidate(ForkStorm.NAME, 1, 30, 5, 327_000, 328_000), 327_999));
+        h.processWatermark(328_000);
+        assertEquals(List.of(10, 20, 30), h.extractOutputValues().stream().map(a -> a.pid).toList());
+        assertEquals(List.of(ForkStorm.NAME), h.extractOutputValues().get(2).findings.stream().map(f -> f.detector).toList(),
+                "the session finding went to storm two's incident, suppressed");
+        h.processWatermark(1_000_000);
+        assertEquals(0, h.numKeyedStateEntries(), "state cleared once quiet");
+        h.close();
+    }
+
     /** A fork_bomb finding about session 5 (the shell both storms ran from), last forker pid. */
     static AlertRecord sessionBomb(int pid, long startMs, long endMs) {
         AlertRecord a = candidate(ForkBomb.NAME, 1, pid, 5, startMs, endMs);

@@ -29,12 +29,17 @@ import org.apache.flink.util.Collector;
  * incident's family whose windows touch its own (within {@link #SCOPE_GAP_MS}): everything on a host may share
  * one cgroup or one login session, and two storms started a minute apart from one shell are
  * two incidents. A process node joins for as long as the incident is open. The same detector's
- * finding about the same subject (its window key: a fork bomb's session) joins while it is within
- * {@link #SUBJECT_GAP_MS} of the incident: a bomb that stalls at its cgroup's pids.max and forks on
- * once children die is one incident, though its later forkers are other processes under init; but
- * two storms run from one shell half a minute apart are two (the faults bench found the second
- * suppressed whenever its session finding reached this operator before its fork_storm finding,
- * which after a restore or a backlog it may: joined to the first storm's long-emitted incident).
+ * finding about the same subject (its window key: a fork bomb's session) joins while its window
+ * starts within {@link #SUBJECT_GAP_MS} of that subject's last one: a bomb that stalls at its
+ * cgroup's pids.max and forks on once children die is one incident, though its later forkers
+ * are other processes under init. A finding that joins only that way brings nothing else in:
+ * not its process, parent or scopes, and it does not widen the incident's span. Otherwise a
+ * second storm from the same shell lost its alert whenever its session finding reached this
+ * operator before its own fork_storm finding (which after a restore or a backlog it may): the
+ * session finding names the second storm's process, which then joined the first storm's
+ * long-emitted incident, and so did its fork_storm finding, suppressed, its kill never decided
+ * (the faults bench's TaskManager kill, 11 s between the storms' session findings, the first
+ * incident's span stretched 5 s past its storm by sustained_fork_rate's trailing windows).
  *
  * <p>Timing: an incident is due when its first finding's window has closed (watermark past
  * its end), or, for a finding below the top priority, its family's hold later: a better
@@ -87,10 +92,12 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
      * due; and, once an alert is out, that alert's id, headline and the headline's action.
      */
     public static class Incident {
-        /** Its findings' processes and subjects; parents: their parents (siblings join only in time). */
+        /** Its findings' processes; parents: their parents (siblings join only in time). */
         public List<String> nodes = new ArrayList<>();
         public List<String> parents = new ArrayList<>();
         public List<String> scopes = new ArrayList<>();
+        /** Each detector subject found in it ("detector:subject key") and its last window's end, event time (ms). */
+        public Map<String, Long> subjectEndMs = new HashMap<>();
         public String family;
         public long firstStartMs = Long.MAX_VALUE;
         public long lastEndMs;
@@ -125,20 +132,6 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         return a.host;
     }
 
-    /**
-     * What joins a finding to an incident for as long as it is open: its process, and its
-     * detector's subject (the same detector saying the same thing again about the same process,
-     * session or host is the same incident going on).
-     */
-    static List<String> nodes(AlertRecord a) {
-        List<String> n = new ArrayList<>();
-        n.add(processNode(a));
-        if (a.subjectKey != null) {
-            n.add(subjectNode(a));
-        }
-        return n;
-    }
-
     /** The finding's process (or, for a host-wide finding, its subject on that host). */
     static String processNode(AlertRecord a) {
         return a.pid > 0 ? a.pid + "@" + a.startBootNs : "host:" + a.subjectKey;
@@ -169,10 +162,10 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
     }
 
     /**
-     * The open incident f belongs to: one it shares a process with, or is parent or child of,
+     * The open incident f is related to: one it shares a process with, or is parent or child of,
      * first; else one with a sibling, or (same family) a shared scope, at the same moment.
      */
-    static Incident match(List<Incident> open, AlertRecord f, String parent, List<String> scopes) {
+    static Incident related(List<Incident> open, AlertRecord f, String parent, List<String> scopes) {
         String process = processNode(f);
         for (Incident i : open) {
             if (i.nodes.contains(process) || i.parents.contains(process) || (parent != null && i.nodes.contains(parent))) {
@@ -182,17 +175,26 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         long startMs = f.windowStartNs / 1_000_000L;
         long endMs = f.windowEndNs / 1_000_000L;
         for (Incident i : open) {
-            boolean near = startMs <= i.lastEndMs + SUBJECT_GAP_MS && endMs >= i.firstStartMs - SUBJECT_GAP_MS;
-            if (near && f.subjectKey != null && i.nodes.contains(subjectNode(f))) {
-                return i;
-            }
-        }
-        for (Incident i : open) {
             boolean touches = startMs <= i.lastEndMs + SCOPE_GAP_MS && endMs >= i.firstStartMs - SCOPE_GAP_MS;
             if (touches && parent != null && i.parents.contains(parent)) {
                 return i;
             }
             if (touches && java.util.Objects.equals(f.family, i.family) && i.scopes.stream().anyMatch(scopes::contains)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The open incident whose last finding by f's detector about f's subject ended at most SUBJECT_GAP_MS before f's window. */
+    static Incident sameSubject(List<Incident> open, AlertRecord f) {
+        if (f.subjectKey == null) {
+            return null;
+        }
+        long startMs = f.windowStartNs / 1_000_000L;
+        for (Incident i : open) {
+            Long lastEndMs = i.subjectEndMs.get(subjectNode(f));
+            if (lastEndMs != null && startMs <= lastEndMs + SUBJECT_GAP_MS) {
                 return i;
             }
         }
@@ -217,7 +219,12 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         incidents.get().forEach(open::add);
         String parent = parent(f);
         List<String> scopes = scopes(f);
-        Incident joined = match(open, f, parent, scopes);
+        Incident joined = related(open, f, parent, scopes);
+        boolean subjectOnly = false;
+        if (joined == null) {
+            joined = sameSubject(open, f);
+            subjectOnly = joined != null;
+        }
         if (joined == null) {
             joined = new Incident();
             joined.family = f.family;
@@ -231,21 +238,25 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         } else {
             suppressed.inc(); // the same incident, still going: its alert is out
         }
-        for (String n : nodes(f)) {
-            if (!joined.nodes.contains(n)) {
-                joined.nodes.add(n);
+        if (f.subjectKey != null) {
+            joined.subjectEndMs.merge(subjectNode(f), f.windowEndNs / 1_000_000L, Math::max);
+        }
+        if (!subjectOnly) {
+            // Only a related finding brings its process tree, scopes and span in (see the class comment).
+            if (!joined.nodes.contains(processNode(f))) {
+                joined.nodes.add(processNode(f));
             }
-        }
-        if (parent != null && !joined.parents.contains(parent)) {
-            joined.parents.add(parent);
-        }
-        for (String n : scopes) {
-            if (!joined.scopes.contains(n)) {
-                joined.scopes.add(n);
+            if (parent != null && !joined.parents.contains(parent)) {
+                joined.parents.add(parent);
             }
+            for (String n : scopes) {
+                if (!joined.scopes.contains(n)) {
+                    joined.scopes.add(n);
+                }
+            }
+            joined.firstStartMs = Math.min(joined.firstStartMs, f.windowStartNs / 1_000_000L);
+            joined.lastEndMs = Math.max(joined.lastEndMs, f.windowEndNs / 1_000_000L);
         }
-        joined.firstStartMs = Math.min(joined.firstStartMs, f.windowStartNs / 1_000_000L);
-        joined.lastEndMs = Math.max(joined.lastEndMs, f.windowEndNs / 1_000_000L);
         joined.quietEndMs = Math.max(joined.quietEndMs, f.windowEndNs / 1_000_000L + f.cooldownMs);
         incidents.update(open);
         ctx.timerService().registerEventTimeTimer(joined.quietEndMs);
