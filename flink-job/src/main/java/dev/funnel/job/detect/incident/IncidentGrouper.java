@@ -193,7 +193,7 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         }
         long startMs = f.windowStartNs / 1_000_000L;
         for (Incident i : open) {
-            Long lastEndMs = i.subjectEndMs.get(subjectNode(f));
+            Long lastEndMs = i.subjectEndMs == null ? null : i.subjectEndMs.get(subjectNode(f));
             if (lastEndMs != null && startMs <= lastEndMs + SUBJECT_GAP_MS) {
                 return i;
             }
@@ -237,6 +237,9 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
             ctx.timerService().registerEventTimeTimer(joined.dueMs);
         } else {
             suppressed.inc(); // the same incident, still going: its alert is out
+        }
+        if (joined.subjectEndMs == null) {
+            joined.subjectEndMs = new HashMap<>(); // an incident restored from a job that did not keep it
         }
         if (f.subjectKey != null) {
             joined.subjectEndMs.merge(subjectNode(f), f.windowEndNs / 1_000_000L, Math::max);
