@@ -2,6 +2,7 @@ package dev.funnel.alerts;
 
 import dev.funnel.schema.ActionOutcome;
 import dev.funnel.schema.Alert;
+import dev.funnel.schema.AlertAttributes;
 import dev.funnel.schema.json.AvroJson;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -56,9 +57,9 @@ public final class AlertFormat {
         if (a.getCmdline() != null && !a.getCmdline().isEmpty()) {
             s.append("\n    cmdline ").append(a.getCmdline());
         }
-        if (attrs.get("action") != null) {
-            s.append("\n    action ").append(attrs.get("action")).append(": ").append(attrs.get("action_decision"))
-                    .append(" (").append(attrs.get("action_reason")).append(')');
+        if (attrs.get(AlertAttributes.ACTION) != null) {
+            s.append("\n    action ").append(attrs.get(AlertAttributes.ACTION)).append(": ").append(attrs.get(AlertAttributes.ACTION_DECISION))
+                    .append(" (").append(attrs.get(AlertAttributes.ACTION_REASON)).append(')');
         }
         return s.toString();
     }

@@ -15,6 +15,7 @@ import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.job.detect.Detectors;
 import dev.funnel.job.rules.Rule;
 import dev.funnel.schema.Alert;
+import dev.funnel.schema.AlertAttributes;
 import dev.funnel.workloads.ContainerScope;
 import dev.funnel.workloads.Workloads;
 import java.net.URI;
@@ -122,7 +123,7 @@ class EndToEndIT {
         List<Alert> storms = aboutStorm.stream().filter(x -> x.getDetector().toString().equals("fork_storm")).toList();
         assertEquals(1, storms.size(), "one alert headed by fork_storm: " + aboutStorm);
         Alert a = storms.get(0);
-        String escalates = a.getAttributes().get(Escalations.ATTRIBUTE);
+        String escalates = a.getAttributes().get(AlertAttributes.ESCALATES);
         assertTrue(a.equals(first.alert()) || first.alert().getAlertId().equals(escalates),
                 "fork_storm's alert is the first or escalates it: " + a);
         // Up to four detectors see this storm; people get the findings in the incident's alerts, each once.
@@ -140,7 +141,7 @@ class EndToEndIT {
         assertEquals(0, a.getLostEventsInWindow());
         assertTrue(stormToAlert <= 5_000, "alert readable " + stormToAlert + " ms after the storm started");
         // The shipped rules say kill, in dry-run: the alert says so, and the collector checks and reports, touching nothing.
-        assertEquals("dry_run", String.valueOf(a.getAttributes().get("action_decision")), "decision: " + a.getAttributes());
+        assertEquals("dry_run", String.valueOf(a.getAttributes().get(AlertAttributes.ACTION_DECISION)), "decision: " + a.getAttributes());
         String actionId = "act/" + a.getAlertId();
         dev.funnel.schema.ActionOutcome would = outcomes.await(o -> o.getActionId().toString().equals(actionId), 20_000)
                 .orElseThrow(() -> new AssertionError("no outcome for " + actionId + "; saw " + outcomes.all()));

@@ -10,6 +10,7 @@ import dev.funnel.collector.kernel.KernelTests;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.demo.local.EmbeddedFunnel;
 import dev.funnel.schema.ActionOutcome;
+import dev.funnel.schema.AlertAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,7 +93,7 @@ class RemediationIT {
                         && exe.toString().equals(String.valueOf(a.getExe())) && a.getFirstEventNs() >= startMs * 1_000_000L,
                         30_000)
                         .orElseThrow(() -> new AssertionError("no alert about " + exe + "; saw " + alerts.all()));
-                String decision = alert.alert().getAttributes().get("action_decision");
+                String decision = alert.alert().getAttributes().get(AlertAttributes.ACTION_DECISION);
                 decisions.add(decision);
                 if (decision.equals("act")) {
                     actedOn.add(exe.toString());
@@ -153,7 +154,7 @@ class RemediationIT {
                     && a.getFirstEventNs() >= startMs * 1_000_000L, 30_000)
                     .orElseThrow(() -> new AssertionError("no alert about the storm in 30 s; saw " + alerts.all()));
             System.out.println(AlertFormat.human(alert.alert()));
-            assertEquals("act", String.valueOf(alert.alert().getAttributes().get("action_decision")),
+            assertEquals("act", String.valueOf(alert.alert().getAttributes().get(AlertAttributes.ACTION_DECISION)),
                     "the alert says what was decided");
             String actionId = "act/" + alert.alert().getAlertId();
             ActionOutcome verified = outcomes.await(o -> o.getActionId().toString().equals(actionId)

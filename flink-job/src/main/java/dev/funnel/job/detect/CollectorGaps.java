@@ -5,6 +5,7 @@ import dev.funnel.job.model.BatchInfo;
 import dev.funnel.job.rules.Rule;
 import dev.funnel.job.rules.RuleKey;
 import dev.funnel.job.rules.RuleSection;
+import dev.funnel.schema.AlertAttributes;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -232,7 +233,7 @@ public final class CollectorGaps implements Detector {
         a.observed = Math.max(0, seconds);
         a.unit = "s unseen";
         a.alertId = LostVisibility.NAME + "/" + host + "/" + cause + "/" + fromNs;
-        a.attributes.put("cause", cause);
+        a.attributes.put(AlertAttributes.CAUSE, cause);
         a.attributes.put("unseen_from_ns", Long.toString(fromNs));
         a.attributes.put("unseen_to_ns", Long.toString(toNs));
         a.summary = "host " + host + " unseen for " + Alerts.num(seconds) + " s: " + what;

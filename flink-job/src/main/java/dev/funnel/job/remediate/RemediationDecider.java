@@ -2,6 +2,7 @@ package dev.funnel.job.remediate;
 
 import dev.funnel.job.model.ActionRecord;
 import dev.funnel.job.model.AlertRecord;
+import dev.funnel.schema.AlertAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -98,9 +99,9 @@ public final class RemediationDecider extends KeyedProcessFunction<String, Alert
         RuleAction rule = policy.forDetector(alert.detector);
         if (rule.action() != Action.NONE) {
             ActionRecord a = decide(alert, rule);
-            alert.attributes.put("action", a.action);
-            alert.attributes.put("action_decision", a.decision);
-            alert.attributes.put("action_reason", a.reason);
+            alert.attributes.put(AlertAttributes.ACTION, a.action);
+            alert.attributes.put(AlertAttributes.ACTION_DECISION, a.decision);
+            alert.attributes.put(AlertAttributes.ACTION_REASON, a.reason);
             decisions.get(a.decision).inc();
             ctx.output(ACTIONS, a);
         }

@@ -3,6 +3,7 @@ package dev.funnel.job.detect.incident;
 import dev.funnel.job.model.AlertRecord;
 import dev.funnel.job.model.Finding;
 import dev.funnel.job.remediate.Action;
+import dev.funnel.schema.AlertAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -272,7 +273,7 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
             if (!i.findings.isEmpty() && i.dueMs <= timestamp) {
                 AlertRecord a = alert(i);
                 if (i.emitted) {
-                    a.attributes.put("escalates", i.lastAlertId);
+                    a.attributes.put(AlertAttributes.ESCALATES, i.lastAlertId);
                     a.summary = a.summary + "; escalates alert " + i.lastAlertId + " (" + i.lastHeadline + ")";
                     escalations.inc();
                 }

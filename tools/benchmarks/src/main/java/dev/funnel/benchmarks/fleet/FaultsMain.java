@@ -6,6 +6,7 @@ import dev.funnel.collector.enrich.HostInfo;
 import dev.funnel.demo.cli.Progress;
 import dev.funnel.embedded.ChildProcess;
 import dev.funnel.schema.Alert;
+import dev.funnel.schema.AlertAttributes;
 import dev.funnel.schema.wire.Topics;
 import dev.funnel.workloads.Workloads;
 import java.io.PrintStream;
@@ -307,7 +308,7 @@ public final class FaultsMain implements Callable<Integer> {
         Received span = end != null ? end : v;
         double unseen = span == null || !span.alert().getUnit().equals("s unseen") ? 0 : span.alert().getObserved();
         return new Outcome(fault, stormText, s == null ? -1 : s.atMs() - faultAt,
-                v == null ? "none" : v.alert().getAttributes().getOrDefault("cause", "loss"),
+                v == null ? "none" : v.alert().getAttributes().getOrDefault(AlertAttributes.CAUSE, "loss"),
                 v == null ? -1 : v.atMs() - faultAt, unseen, duplicates(seen, stormPid),
                 first == Long.MAX_VALUE ? -1 : first - faultAt, fleet.jobState(), true, schemaChange && u == null);
     }
