@@ -120,10 +120,10 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    /** Waits until the job has been restored from a checkpoint after `afterMs` and runs again. */
+    /** Waits until the job has been restored from a checkpoint after `afterMs` and its tasks run again. */
     void awaitRestore(long afterMs, long timeoutMs) {
         long end = System.currentTimeMillis() + timeoutMs;
-        while (flink.lastRestoreMs(jobId) < afterMs || !jobState().equals("RUNNING")) {
+        while (flink.lastRestoreMs(jobId) < afterMs || !jobState().equals("RUNNING") || !flink.tasksRunning(jobId)) {
             if (System.currentTimeMillis() > end) {
                 throw new IllegalStateException("job " + jobId + " not restored within " + timeoutMs + " ms; it is "
                         + jobState());

@@ -213,6 +213,23 @@ final class FlinkCluster implements AutoCloseable {
         return m.find() ? m.group(1) : "UNKNOWN";
     }
 
+    /**
+     * Whether every operator of the job runs. A restarted job is RUNNING as soon as it is
+     * scheduled again; its tasks wait for a TaskManager (a replaced one registers seconds later)
+     * and only then read anything.
+     */
+    boolean tasksRunning(String jobId) {
+        Matcher m = Pattern.compile("\"status\":\"([A-Z_]+)\"").matcher(rest("/jobs/" + jobId));
+        int vertices = 0;
+        while (m.find()) {
+            if (!m.group(1).equals("RUNNING")) {
+                return false;
+            }
+            vertices++;
+        }
+        return vertices > 0;
+    }
+
     private static String runToEnd(List<String> cmd, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
