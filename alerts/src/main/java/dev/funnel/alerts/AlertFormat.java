@@ -58,7 +58,8 @@ public final class AlertFormat {
             s.append("\n    cmdline ").append(a.getCmdline());
         }
         if (attrs.get(AlertAttributes.ACTION) != null) {
-            s.append("\n    action ").append(attrs.get(AlertAttributes.ACTION)).append(": ").append(attrs.get(AlertAttributes.ACTION_DECISION))
+            s.append("\n    action ").append(attrs.get(AlertAttributes.ACTION))
+                    .append(": ").append(attrs.get(AlertAttributes.ACTION_DECISION))
                     .append(" (").append(attrs.get(AlertAttributes.ACTION_REASON)).append(')');
         }
         return s.toString();

@@ -11,8 +11,9 @@ import java.util.function.Function;
  * Escalations as a reader of funnel.alerts sees them: when a later finding of an incident whose
  * alert is out has a rule that acts more strongly (a fork storm crossing fork_storm's kill after
  * short_lived_flood's notify went out), the job raises one more alert headed by it, naming the
- * first in the attribute {@value AlertAttributes#ESCALATES}, so that its action is decided. Both are one
- * incident: whoever counts alerts per incident (tests, benches, a pager) counts the first only.
+ * first in the attribute {@value AlertAttributes#ESCALATES}, so that its action is decided. Both
+ * are one incident: whoever counts alerts per incident (tests, benches, a pager) counts the first
+ * only.
  */
 public final class Escalations {
     private Escalations() {}

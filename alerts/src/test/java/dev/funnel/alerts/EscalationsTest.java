@@ -19,7 +19,7 @@ class EscalationsTest {
 
     @Test
     void anEscalationOfAnAlertSeenIsNotAnotherIncident() {
-        Alert flood = alert("short_lived_flood/h/1/0", Map.of("action", "notify"));
+        Alert flood = alert("short_lived_flood/h/1/0", Map.of(AlertAttributes.ACTION, "notify"));
         Alert storm = alert("fork_storm/h/1/4", Map.of(AlertAttributes.ESCALATES, flood.getAlertId()));
         Alert other = alert("fork_storm/h/2/0", Map.of());
         assertEquals(List.of(flood, other), Escalations.firstOfEachIncident(List.of(flood, storm, other), a -> a));

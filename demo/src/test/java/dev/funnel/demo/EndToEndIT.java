@@ -141,7 +141,8 @@ class EndToEndIT {
         assertEquals(0, a.getLostEventsInWindow());
         assertTrue(stormToAlert <= 5_000, "alert readable " + stormToAlert + " ms after the storm started");
         // The shipped rules say kill, in dry-run: the alert says so, and the collector checks and reports, touching nothing.
-        assertEquals("dry_run", String.valueOf(a.getAttributes().get(AlertAttributes.ACTION_DECISION)), "decision: " + a.getAttributes());
+        assertEquals("dry_run", String.valueOf(a.getAttributes().get(AlertAttributes.ACTION_DECISION)),
+                "decision: " + a.getAttributes());
         String actionId = "act/" + a.getAlertId();
         dev.funnel.schema.ActionOutcome would = outcomes.await(o -> o.getActionId().toString().equals(actionId), 20_000)
                 .orElseThrow(() -> new AssertionError("no outcome for " + actionId + "; saw " + outcomes.all()));
