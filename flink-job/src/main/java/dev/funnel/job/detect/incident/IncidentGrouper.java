@@ -194,7 +194,7 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
         }
         long startMs = f.windowStartNs / 1_000_000L;
         for (Incident i : open) {
-            Long lastEndMs = i.subjectEndMs == null ? null : i.subjectEndMs.get(subjectNode(f));
+            Long lastEndMs = i.subjectEndMs.get(subjectNode(f));
             if (lastEndMs != null && startMs <= lastEndMs + SUBJECT_GAP_MS) {
                 return i;
             }
@@ -217,7 +217,12 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
     @Override
     public void processElement(AlertRecord f, Context ctx, Collector<AlertRecord> out) throws Exception {
         List<Incident> open = new ArrayList<>();
-        incidents.get().forEach(open::add);
+        for (Incident i : incidents.get()) {
+            if (i.subjectEndMs == null) {
+                i.subjectEndMs = new HashMap<>(); // restored from a job that did not keep it
+            }
+            open.add(i);
+        }
         String parent = parent(f);
         List<String> scopes = scopes(f);
         Incident joined = related(open, f, parent, scopes);
@@ -238,9 +243,6 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, AlertRec
             ctx.timerService().registerEventTimeTimer(joined.dueMs);
         } else {
             suppressed.inc(); // the same incident, still going: its alert is out
-        }
-        if (joined.subjectEndMs == null) {
-            joined.subjectEndMs = new HashMap<>(); // an incident restored from a job that did not keep it
         }
         if (f.subjectKey != null) {
             joined.subjectEndMs.merge(subjectNode(f), f.windowEndNs / 1_000_000L, Math::max);
